@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install what a fresh Debian 12 machine lacks for building and testing.
+# Needs root (or sudo) only when something is missing.
+set -euo pipefail
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have cmake || need+=(cmake)
+have gcc || need+=(gcc)
+have make || need+=(make)
+have clang || need+=(clang)
+have valgrind || need+=(valgrind)
+have arm-none-eabi-gcc || need+=(gcc-arm-none-eabi)
+[ -d /usr/lib/arm-none-eabi/newlib ] || [ -d /usr/lib/arm-none-eabi/lib ] || need+=(libnewlib-arm-none-eabi)
+have qemu-system-arm || need+=(qemu-system-arm)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "deps: installing ${need[*]}"
+  sudo_=""
+  [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -q --no-install-recommends "${need[@]}"
+fi

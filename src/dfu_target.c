@@ -1,0 +1,368 @@
+/*
+ * Dispatcher: the context state machine and the seed API wrapper.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dfu/dfu_identify.h"
+#include "dfu/dfu_target.h"
+
+static bool type_compiled_in(int type)
+{
+	switch (type) {
+	case DFU_TARGET_IMAGE_TYPE_MCUBOOT:
+		return DFU_CONFIG_TARGET_MCUBOOT;
+	case DFU_TARGET_IMAGE_TYPE_MODEM_DELTA:
+		return DFU_CONFIG_TARGET_MODEM_DELTA;
+	case DFU_TARGET_IMAGE_TYPE_FULL_MODEM:
+		return DFU_CONFIG_TARGET_FULL_MODEM;
+	case DFU_TARGET_IMAGE_TYPE_CUSTOM:
+		return DFU_CONFIG_TARGET_CUSTOM;
+	default:
+		return false; /* NONE, SMP (reserved), masks, anything else */
+	}
+}
+
+static const struct dfu_target_entry *find_target(const struct dfu_ctx *ctx, int type)
+{
+	for (size_t i = 0; i < ctx->cfg->target_count; i++) {
+		if (ctx->cfg->targets[i].ops->type == type) {
+			return &ctx->cfg->targets[i];
+		}
+	}
+	return NULL;
+}
+
+static int fail(struct dfu_ctx *ctx, int err)
+{
+	if (err != 0) {
+		ctx->last_err = err;
+	}
+	return err;
+}
+
+int dfu_ctx_setup(struct dfu_ctx *ctx, const struct dfu_config *cfg)
+{
+	if (ctx == NULL) {
+		return -EINVAL;
+	}
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->img_num = -1;
+	if (cfg == NULL || cfg->port == NULL || (cfg->targets == NULL && cfg->target_count > 0)) {
+		return -EINVAL;
+	}
+	if (cfg->port->kv != NULL && dfu_kv_validate(cfg->port->kv) != 0) {
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < cfg->target_count; i++) {
+		const struct dfu_target_ops *o = cfg->targets[i].ops;
+
+		if (o == NULL || !type_compiled_in(o->type) || o->init == NULL ||
+		    o->offset_get == NULL || o->write == NULL || o->done == NULL ||
+		    o->schedule_update == NULL || o->reset == NULL) {
+			return -EINVAL;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (cfg->targets[j].ops->type == o->type) {
+				return -EINVAL;
+			}
+		}
+	}
+	ctx->cfg = cfg;
+	return 0;
+}
+
+enum dfu_target_image_type dfu_ctx_img_type(struct dfu_ctx *ctx, const void *buf, size_t len)
+{
+	static const uint8_t order[] = {
+	    DFU_TARGET_IMAGE_TYPE_MCUBOOT, DFU_TARGET_IMAGE_TYPE_MODEM_DELTA,
+	    DFU_TARGET_IMAGE_TYPE_FULL_MODEM, DFU_TARGET_IMAGE_TYPE_CUSTOM};
+
+	if (buf == NULL || len < DFU_TARGET_MIN_SIZE_IDENTIFY_BUF) {
+		return DFU_TARGET_IMAGE_TYPE_NONE;
+	}
+	if (ctx != NULL && ctx->cfg != NULL) {
+		struct dfu_image_id tmp;
+
+		dfu_image_id_set_prefix(&tmp, buf, len);
+		ctx->pending_len = tmp.prefix_len;
+		ctx->pending_crc = tmp.prefix_crc;
+	}
+	for (size_t i = 0; i < sizeof(order); i++) {
+		int type = order[i];
+
+		if (!type_compiled_in(type)) {
+			continue;
+		}
+		if (dfu_identify_builtin(type, buf, len)) {
+			return (enum dfu_target_image_type)type;
+		}
+		const struct dfu_target_entry *e =
+		    (ctx != NULL && ctx->cfg != NULL) ? find_target(ctx, type) : NULL;
+		if (e != NULL && e->ops->identify != NULL && e->ops->identify(buf, len)) {
+			return (enum dfu_target_image_type)type;
+		}
+	}
+	DFU_LOG_INF("no supported image type found");
+	return DFU_TARGET_IMAGE_TYPE_NONE;
+}
+
+static bool id_equal(const struct dfu_image_id *a, const struct dfu_image_id *b)
+{
+	return a->file_size == b->file_size && a->prefix_crc == b->prefix_crc &&
+	       a->prefix_len == b->prefix_len && a->target == b->target && a->img_num == b->img_num;
+}
+
+static bool download_open(const struct dfu_ctx *ctx)
+{
+	return ctx->state == DFU_STATE_READY || ctx->state == DFU_STATE_WRITING ||
+	       ctx->state == DFU_STATE_FAILED;
+}
+
+int dfu_ctx_init_ex(struct dfu_ctx *ctx, const struct dfu_init_params *p)
+{
+	if (ctx == NULL || ctx->cfg == NULL || p == NULL) {
+		return -EINVAL;
+	}
+	if (!type_compiled_in(p->img_type)) {
+		return fail(ctx, -ENOTSUP);
+	}
+	const struct dfu_target_entry *e = find_target(ctx, p->img_type);
+
+	if (e == NULL) {
+		return fail(ctx, -ENOTSUP);
+	}
+	if (p->img_num < 0 || p->img_num > 255 || p->file_size > UINT32_MAX) {
+		return fail(ctx, p->file_size > UINT32_MAX ? -EFBIG : -EINVAL);
+	}
+	struct dfu_image_id id = {
+	    .file_size = (uint32_t)p->file_size,
+	    .target = (uint8_t)p->img_type,
+	    .img_num = (uint8_t)p->img_num,
+	};
+
+	if (p->first != NULL && p->first_len > 0) {
+		dfu_image_id_set_prefix(&id, p->first, p->first_len);
+	} else {
+		id.prefix_len = ctx->pending_len;
+		id.prefix_crc = ctx->pending_crc;
+	}
+	ctx->pending_len = 0;
+	ctx->pending_crc = 0;
+
+	struct dfu_init_params tp = *p;
+
+	tp.reopen = false;
+	if (ctx->cur != NULL) {
+		bool same = ctx->cur == e && ctx->img_num == p->img_num && id_equal(&ctx->id, &id);
+
+		if (same && (ctx->state == DFU_STATE_DONE || ctx->state == DFU_STATE_SCHEDULED)) {
+			return 0;
+		}
+		if (!same && download_open(ctx)) {
+			return fail(ctx, -EBUSY);
+		}
+		tp.reopen = same;
+	}
+	ctx->cur = e;
+	ctx->id = id;
+	ctx->img_num = p->img_num;
+	ctx->evt_cb = p->cb;
+	int err = e->ops->init(ctx, &tp);
+
+	if (err < 0) {
+		ctx->cur = NULL;
+		ctx->img_num = -1;
+		ctx->state = DFU_STATE_IDLE;
+		return fail(ctx, err);
+	}
+	ctx->state = err == DFU_TARGET_INIT_COMPLETE ? DFU_STATE_DONE : DFU_STATE_READY;
+	return 0;
+}
+
+int dfu_ctx_init(struct dfu_ctx *ctx, int img_type, int img_num, size_t file_size,
+		 dfu_target_callback_t cb)
+{
+	struct dfu_init_params p = {
+	    .img_type = img_type,
+	    .img_num = img_num,
+	    .file_size = file_size,
+	    .cb = cb,
+	};
+
+	return dfu_ctx_init_ex(ctx, &p);
+}
+
+int dfu_ctx_offset_get(struct dfu_ctx *ctx, size_t *offset)
+{
+	if (ctx == NULL || ctx->cur == NULL) {
+		return ctx == NULL ? -EINVAL : fail(ctx, -EACCES);
+	}
+	if (offset == NULL) {
+		return fail(ctx, -EINVAL);
+	}
+	return fail(ctx, ctx->cur->ops->offset_get(ctx, offset));
+}
+
+int dfu_ctx_write(struct dfu_ctx *ctx, const void *buf, size_t len)
+{
+	if (ctx == NULL) {
+		return -EINVAL;
+	}
+	uint8_t st = ctx->state;
+
+	if (st != DFU_STATE_WRITING && st != DFU_STATE_READY) {
+		if (ctx->cur == NULL) {
+			return fail(ctx, -EACCES);
+		}
+		return fail(ctx, st == DFU_STATE_FAILED ? -EPIPE : -EPERM);
+	}
+	if (buf == NULL) {
+		return fail(ctx, -EINVAL);
+	}
+	ctx->state = DFU_STATE_WRITING;
+	int err = ctx->cur->ops->write(ctx, buf, len);
+
+	if (err != 0) {
+		if (err != -EFBIG && err != -EINVAL) {
+			ctx->state = DFU_STATE_FAILED;
+		}
+		return fail(ctx, err);
+	}
+	return 0;
+}
+
+int dfu_ctx_done(struct dfu_ctx *ctx, bool successful)
+{
+	if (ctx == NULL || ctx->cur == NULL) {
+		return ctx == NULL ? -EINVAL : fail(ctx, -EACCES);
+	}
+	uint8_t st = ctx->state;
+	int err;
+
+	if (st == DFU_STATE_DONE || st == DFU_STATE_SCHEDULED) {
+		return successful ? 0 : fail(ctx, -EALREADY);
+	}
+	if (!successful) {
+		err = ctx->cur->ops->done(ctx, false);
+		ctx->state = DFU_STATE_ABORTED;
+		return fail(ctx, err);
+	}
+	if (st == DFU_STATE_FAILED || st == DFU_STATE_ABORTED) {
+		return fail(ctx, st == DFU_STATE_FAILED ? -EPIPE : -EPERM);
+	}
+	err = ctx->cur->ops->done(ctx, true);
+	if (err == 0) {
+		ctx->state = DFU_STATE_DONE;
+	} else if (err != -ENODATA) {
+		ctx->state = DFU_STATE_FAILED;
+	}
+	return fail(ctx, err);
+}
+
+int dfu_ctx_schedule_update(struct dfu_ctx *ctx, int img_num)
+{
+	if (ctx == NULL || ctx->cur == NULL) {
+		return ctx == NULL ? -EINVAL : fail(ctx, -EACCES);
+	}
+	if (ctx->state != DFU_STATE_DONE && ctx->state != DFU_STATE_SCHEDULED) {
+		return fail(ctx, -EPERM);
+	}
+	int err = ctx->cur->ops->schedule_update(ctx, img_num);
+
+	if (err == 0) {
+		ctx->state = DFU_STATE_SCHEDULED;
+	}
+	return fail(ctx, err);
+}
+
+int dfu_ctx_reset(struct dfu_ctx *ctx)
+{
+	if (ctx == NULL || ctx->cur == NULL) {
+		return ctx == NULL ? -EINVAL : fail(ctx, -EACCES);
+	}
+	int err = ctx->cur->ops->reset(ctx);
+
+	if (err != 0) {
+		ctx->state = DFU_STATE_FAILED;
+		return fail(ctx, err);
+	}
+	ctx->cur = NULL;
+	ctx->img_num = -1;
+	ctx->state = DFU_STATE_IDLE;
+	return 0;
+}
+
+int dfu_ctx_state(const struct dfu_ctx *ctx)
+{
+	return ctx != NULL ? ctx->state : DFU_STATE_IDLE;
+}
+
+int dfu_ctx_last_result(const struct dfu_ctx *ctx)
+{
+	return ctx != NULL ? ctx->last_err : -EINVAL;
+}
+
+void *dfu_ctx_target_state(const struct dfu_ctx *ctx)
+{
+	return ctx->cur != NULL ? ctx->cur->state : NULL;
+}
+
+const struct dfu_image_id *dfu_ctx_image_id(const struct dfu_ctx *ctx)
+{
+	return &ctx->id;
+}
+
+/* ==== Seed API over the default context ================================= */
+
+static struct dfu_ctx default_ctx;
+
+int dfu_target_setup(const struct dfu_config *cfg)
+{
+	return dfu_ctx_setup(&default_ctx, cfg);
+}
+
+struct dfu_ctx *dfu_target_default_ctx(void)
+{
+	return &default_ctx;
+}
+
+enum dfu_target_image_type dfu_target_img_type(const void *buf, size_t len)
+{
+	return dfu_ctx_img_type(&default_ctx, buf, len);
+}
+
+int dfu_target_init(int img_type, int img_num, size_t file_size, dfu_target_callback_t cb)
+{
+	if (default_ctx.cfg == NULL) {
+		return -EACCES;
+	}
+	return dfu_ctx_init(&default_ctx, img_type, img_num, file_size, cb);
+}
+
+int dfu_target_offset_get(size_t *offset)
+{
+	return dfu_ctx_offset_get(&default_ctx, offset);
+}
+
+int dfu_target_write(const void *buf, size_t len)
+{
+	return dfu_ctx_write(&default_ctx, buf, len);
+}
+
+int dfu_target_done(bool successful)
+{
+	return dfu_ctx_done(&default_ctx, successful);
+}
+
+int dfu_target_reset(void)
+{
+	return dfu_ctx_reset(&default_ctx);
+}
+
+int dfu_target_schedule_update(int img_num)
+{
+	return dfu_ctx_schedule_update(&default_ctx, img_num);
+}

@@ -1,0 +1,31 @@
+/*
+ * Internal helpers: byte-wise little-endian access (no unaligned or
+ * host-endian loads of untrusted data) and small utilities.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef DFU_UTIL_H_
+#define DFU_UTIL_H_
+
+#include <stdint.h>
+
+static inline uint32_t dfu_get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
+
+static inline uint16_t dfu_get_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline void dfu_put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+#endif /* DFU_UTIL_H_ */
