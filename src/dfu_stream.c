@@ -96,6 +96,24 @@ static int rec_claim(struct dfu_stream *s)
 	return err;
 }
 
+/*
+ * Bytes the write fast path may take: strictly less than what fills the
+ * buffer, and no more than the declared size allows; 0 unless OPEN. Every
+ * function that changes status, fill, programmed or limit ends with this.
+ */
+static void set_room(struct dfu_stream *s)
+{
+	uint32_t room = 0;
+
+	if (s->status == DFU_STREAM_OPEN) {
+		uint32_t to_buf = s->cfg->buf_len - s->fill - 1u;
+		uint32_t to_end = s->limit - s->programmed - s->fill;
+
+		room = to_buf < to_end ? to_buf : to_end;
+	}
+	s->room = room;
+}
+
 /* ---- open ------------------------------------------------------------- */
 
 static int cfg_check(const struct dfu_stream_cfg *cfg, uint32_t *size)
@@ -123,14 +141,11 @@ static int cfg_check(const struct dfu_stream_cfg *cfg, uint32_t *size)
 	return 0;
 }
 
-int dfu_stream_open(struct dfu_stream *s, const struct dfu_stream_cfg *cfg,
-		    const struct dfu_image_id *id)
+static int open_(struct dfu_stream *s, const struct dfu_stream_cfg *cfg,
+		 const struct dfu_image_id *id)
 {
 	uint32_t size;
 
-	if (s == NULL || id == NULL) {
-		return -EINVAL;
-	}
 	s->status = DFU_STREAM_CLOSED;
 	int err = cfg_check(cfg, &size);
 	if (err) {
@@ -140,6 +155,7 @@ int dfu_stream_open(struct dfu_stream *s, const struct dfu_stream_cfg *cfg,
 		return -EFBIG;
 	}
 	s->cfg = cfg;
+	s->buf = cfg->buf;
 	s->progress = NULL;
 	s->progress_user = NULL;
 	s->id = *id;
@@ -181,6 +197,18 @@ int dfu_stream_open(struct dfu_stream *s, const struct dfu_stream_cfg *cfg,
 	return 0;
 }
 
+int dfu_stream_open(struct dfu_stream *s, const struct dfu_stream_cfg *cfg,
+		    const struct dfu_image_id *id)
+{
+	if (s == NULL || id == NULL) {
+		return -EINVAL;
+	}
+	int err = open_(s, cfg, id);
+
+	set_room(s);
+	return err;
+}
+
 int dfu_stream_reopen(struct dfu_stream *s)
 {
 	if (s == NULL || s->status == DFU_STREAM_CLOSED || s->status == DFU_STREAM_COMPLETE) {
@@ -188,6 +216,7 @@ int dfu_stream_reopen(struct dfu_stream *s)
 	}
 	s->fill = 0;
 	s->status = DFU_STREAM_OPEN;
+	set_room(s);
 	return 0;
 }
 
@@ -325,39 +354,12 @@ static int program_at_d(struct dfu_stream *s, const uint8_t *src, uint32_t n)
 	return 0;
 }
 
-static inline void copy_small(uint8_t *dst, const uint8_t *src, size_t len)
+/* Slow path: the chunk fills the buffer (or more). Kept out of line so the
+ * fast path needs no register spills. */
+__attribute__((noinline)) static int write_fill(struct dfu_stream *s, const uint8_t *p, size_t len)
 {
-	if (len <= 8) {
-		while (len--) {
-			*dst++ = *src++;
-		}
-	} else {
-		memcpy(dst, src, len);
-	}
-}
-
-int dfu_stream_write(struct dfu_stream *s, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-
-	if (s->status != DFU_STREAM_OPEN) {
-		return -EPERM;
-	}
-	if (p == NULL && len > 0) {
-		return -EINVAL;
-	}
-	if (len > (size_t)(s->limit - s->programmed - s->fill)) {
-		return -EFBIG;
-	}
 	uint32_t fill = s->fill;
 	uint32_t blen = s->cfg->buf_len;
-
-	/* Fast path: the chunk fits in the buffer. */
-	if (len < blen - fill) {
-		copy_small(s->cfg->buf + fill, p, len);
-		s->fill = fill + (uint32_t)len;
-		return 0;
-	}
 	int err;
 
 	if (fill > 0) {
@@ -388,13 +390,57 @@ int dfu_stream_write(struct dfu_stream *s, const void *data, size_t len)
 	return 0;
 }
 
-/* ---- finish / abort / reset -------------------------------------------- */
-
-int dfu_stream_finish(struct dfu_stream *s)
+__attribute__((noinline)) static int write_slow(struct dfu_stream *s, const uint8_t *p, size_t len)
 {
-	if (s == NULL) {
+	if (s->status != DFU_STREAM_OPEN) {
+		return -EPERM;
+	}
+	if (p == NULL && len > 0) {
 		return -EINVAL;
 	}
+	if (len > (size_t)(s->limit - s->programmed - s->fill)) {
+		return -EFBIG;
+	}
+	if (len == 0) {
+		return 0;
+	}
+	int err = write_fill(s, p, len);
+
+	set_room(s);
+	return err;
+}
+
+int dfu_stream_write(struct dfu_stream *s, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	/* Fast path: the chunk fits in the buffer (room is 0 unless OPEN).
+	 * Small chunks are copied inline: a libc call costs more. */
+	if (p != NULL && len <= s->room) {
+		uint8_t *dst = s->buf + s->fill;
+
+		s->fill += (uint32_t)len;
+		s->room -= (uint32_t)len;
+		if (len > 8) {
+			memcpy(dst, p, len);
+		} else if (len >= 4) {
+			memcpy(dst, p, 4); /* two overlapping 4-byte moves */
+			memcpy(dst + len - 4, p + len - 4, 4);
+		} else if (len > 0) {
+			/* 1..3 bytes: first, middle, last (may overlap) */
+			dst[0] = p[0];
+			dst[len >> 1] = p[len >> 1];
+			dst[len - 1] = p[len - 1];
+		}
+		return 0;
+	}
+	return write_slow(s, p, len);
+}
+
+/* ---- finish / abort / reset -------------------------------------------- */
+
+static int finish_(struct dfu_stream *s)
+{
 	if (s->status == DFU_STREAM_COMPLETE) {
 		return 0;
 	}
@@ -439,11 +485,8 @@ int dfu_stream_finish(struct dfu_stream *s)
 	return 0;
 }
 
-int dfu_stream_abort(struct dfu_stream *s)
+static int abort_(struct dfu_stream *s)
 {
-	if (s == NULL) {
-		return -EINVAL;
-	}
 	if (s->status == DFU_STREAM_CLOSED || s->status == DFU_STREAM_COMPLETE) {
 		return -EPERM;
 	}
@@ -460,11 +503,8 @@ int dfu_stream_abort(struct dfu_stream *s)
 	return 0;
 }
 
-int dfu_stream_reset(struct dfu_stream *s)
+static int reset_(struct dfu_stream *s)
 {
-	if (s == NULL || s->cfg == NULL) {
-		return -EINVAL;
-	}
 	const struct dfu_stream_cfg *cfg = s->cfg;
 	int err = 0;
 
@@ -482,6 +522,39 @@ int dfu_stream_reset(struct dfu_stream *s)
 	s->programmed = 0;
 	s->erased = 0;
 	s->ckpt = 0;
+	return err;
+}
+
+int dfu_stream_finish(struct dfu_stream *s)
+{
+	if (s == NULL) {
+		return -EINVAL;
+	}
+	int err = finish_(s);
+
+	set_room(s);
+	return err;
+}
+
+int dfu_stream_abort(struct dfu_stream *s)
+{
+	if (s == NULL) {
+		return -EINVAL;
+	}
+	int err = abort_(s);
+
+	set_room(s);
+	return err;
+}
+
+int dfu_stream_reset(struct dfu_stream *s)
+{
+	if (s == NULL || s->cfg == NULL) {
+		return -EINVAL;
+	}
+	int err = reset_(s);
+
+	set_room(s);
 	return err;
 }
 

@@ -167,6 +167,8 @@ int dfu_ctx_init_ex(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 		tp.reopen = same;
 	}
 	ctx->cur = e;
+	ctx->write = e->ops->write;
+	ctx->wstate = e->state;
 	ctx->id = id;
 	ctx->img_num = p->img_num;
 	ctx->evt_cb = p->cb;
@@ -206,14 +208,25 @@ int dfu_ctx_offset_get(struct dfu_ctx *ctx, size_t *offset)
 	return fail(ctx, ctx->cur->ops->offset_get(ctx, offset));
 }
 
-int dfu_ctx_write(struct dfu_ctx *ctx, const void *buf, size_t len)
+static int write_failed(struct dfu_ctx *ctx, int err)
+{
+	if (err != -EFBIG && err != -EINVAL) {
+		ctx->state = DFU_STATE_FAILED;
+	}
+	return fail(ctx, err);
+}
+
+static int write_not_writing(struct dfu_ctx *ctx, const void *buf, size_t len)
 {
 	if (ctx == NULL) {
 		return -EINVAL;
 	}
 	uint8_t st = ctx->state;
 
-	if (st != DFU_STATE_WRITING && st != DFU_STATE_READY) {
+	if (st == DFU_STATE_WRITING) {
+		return fail(ctx, -EINVAL); /* buf NULL */
+	}
+	if (st != DFU_STATE_READY) {
 		if (ctx->cur == NULL) {
 			return fail(ctx, -EACCES);
 		}
@@ -223,15 +236,20 @@ int dfu_ctx_write(struct dfu_ctx *ctx, const void *buf, size_t len)
 		return fail(ctx, -EINVAL);
 	}
 	ctx->state = DFU_STATE_WRITING;
-	int err = ctx->cur->ops->write(ctx, buf, len);
+	int err = ctx->write(ctx->wstate, buf, len);
 
-	if (err != 0) {
-		if (err != -EFBIG && err != -EINVAL) {
-			ctx->state = DFU_STATE_FAILED;
-		}
-		return fail(ctx, err);
+	return err == 0 ? 0 : write_failed(ctx, err);
+}
+
+int dfu_ctx_write(struct dfu_ctx *ctx, const void *buf, size_t len)
+{
+	/* Hot path: every chunk of a download lands here. */
+	if (ctx != NULL && ctx->state == DFU_STATE_WRITING && buf != NULL) {
+		int err = ctx->write(ctx->wstate, buf, len);
+
+		return err == 0 ? 0 : write_failed(ctx, err);
 	}
-	return 0;
+	return write_not_writing(ctx, buf, len);
 }
 
 int dfu_ctx_done(struct dfu_ctx *ctx, bool successful)
@@ -303,16 +321,6 @@ int dfu_ctx_state(const struct dfu_ctx *ctx)
 int dfu_ctx_last_result(const struct dfu_ctx *ctx)
 {
 	return ctx != NULL ? ctx->last_err : -EINVAL;
-}
-
-void *dfu_ctx_target_state(const struct dfu_ctx *ctx)
-{
-	return ctx->cur != NULL ? ctx->cur->state : NULL;
-}
-
-const struct dfu_image_id *dfu_ctx_image_id(const struct dfu_ctx *ctx)
-{
-	return &ctx->id;
 }
 
 /* ==== Seed API over the default context ================================= */

@@ -99,6 +99,7 @@ enum dfu_stream_status {
 /** Writer state. Treat as opaque; visible so the caller can allocate it. */
 struct dfu_stream {
 	const struct dfu_stream_cfg *cfg;
+	uint8_t *buf; /* cfg->buf (hot path) */
 	dfu_progress_cb_t progress;
 	void *progress_user;
 	struct dfu_image_id id;
@@ -108,6 +109,7 @@ struct dfu_stream {
 	uint32_t erased;     /* [0, erased) erased or programmed this session */
 	uint32_t ckpt;       /* offset held by the stored record */
 	uint32_t fill;       /* bytes in cfg->buf */
+	uint32_t room;       /* bytes the write fast path may take */
 	uint8_t status;      /* enum dfu_stream_status */
 	uint8_t record_ours; /* the stored record (or its absence) is ours */
 };

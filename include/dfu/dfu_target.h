@@ -115,7 +115,8 @@ struct dfu_target_ops {
 	bool (*identify)(const uint8_t *buf, size_t len);
 	int (*init)(struct dfu_ctx *ctx, const struct dfu_init_params *p);
 	int (*offset_get)(struct dfu_ctx *ctx, size_t *offset);
-	int (*write)(struct dfu_ctx *ctx, const uint8_t *buf, size_t len);
+	/** Hot path: receives the entry's state pointer, not the context. */
+	int (*write)(void *state, const uint8_t *buf, size_t len);
 	int (*done)(struct dfu_ctx *ctx, bool successful);
 	int (*schedule_update)(struct dfu_ctx *ctx, int img_num);
 	int (*reset)(struct dfu_ctx *ctx);
@@ -152,7 +153,9 @@ enum dfu_state {
 struct dfu_ctx {
 	const struct dfu_config *cfg;
 	const struct dfu_target_entry *cur; /* current target, NULL if none */
-	struct dfu_image_id id;             /* identity of the current image */
+	int (*write)(void *state, const uint8_t *buf, size_t len); /* cur's */
+	void *wstate;                                              /* cur's */
+	struct dfu_image_id id; /* identity of the current image */
 	dfu_target_callback_t evt_cb;
 	int img_num;
 	int last_err;
@@ -288,10 +291,16 @@ int dfu_ctx_state(const struct dfu_ctx *ctx);
 int dfu_ctx_last_result(const struct dfu_ctx *ctx);
 
 /** The current target's state pointer (for target implementations). */
-void *dfu_ctx_target_state(const struct dfu_ctx *ctx);
+static inline void *dfu_ctx_target_state(const struct dfu_ctx *ctx)
+{
+	return ctx->cur != NULL ? ctx->cur->state : NULL;
+}
 
 /** Identity of the current download (for target implementations). */
-const struct dfu_image_id *dfu_ctx_image_id(const struct dfu_ctx *ctx);
+static inline const struct dfu_image_id *dfu_ctx_image_id(const struct dfu_ctx *ctx)
+{
+	return &ctx->id;
+}
 
 /* ==== Seed API (default context) ========================================= */
 

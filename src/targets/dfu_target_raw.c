@@ -44,9 +44,9 @@ static int raw_offset_get(struct dfu_ctx *ctx, size_t *offset)
 	return 0;
 }
 
-static int raw_write(struct dfu_ctx *ctx, const uint8_t *buf, size_t len)
+static int raw_write(void *state, const uint8_t *buf, size_t len)
 {
-	return dfu_stream_write(&raw_of(ctx)->stream, buf, len);
+	return dfu_stream_write(&((struct dfu_raw *)state)->stream, buf, len);
 }
 
 static int raw_done(struct dfu_ctx *ctx, bool successful)

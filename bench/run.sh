@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Benchmarks: flash-operation figures and the writer's CPU cost.
+#
+#  1. bench_flash: 1 MiB in 1 KiB chunks per geometry (erases, programs,
+#     store writes, modeled time vs. the physical minimum).
+#  2. callgrind (instructions, repeatable): the writer's own instructions =
+#     inclusive Ir of work() minus inclusive Ir of the simulated port's
+#     callbacks (sim_read/sim_program/sim_erase/kv_*) and minus work()'s own
+#     loop (the benchmark's, not the writer's). Checkpoints included. The
+#     calls are dfu_ctx_write(); the seed dfu_target_write() adds one jump.
+#     Built at -O2 (bench/CMakeLists.txt), no sanitizers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v valgrind >/dev/null || bash scripts/deps.sh
+b=build/bench
+cmake -S . -B $b -DCMAKE_BUILD_TYPE=Release -DDFU_SANITIZE=OFF -DDFU_BUILD_TESTS=OFF >/dev/null
+cmake --build $b -j"$(nproc 2>/dev/null || echo 2)" --target bench_flash bench_cpu >/dev/null
+
+echo "== flash operations"
+$b/bench/bench_flash
+echo
+echo "== CPU (valgrind --tool=callgrind, -O2, writer only: simulated port excluded)"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for w in 1k 1b 7b; do
+  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$w" $b/bench/bench_cpu $w \
+    >"$tmp/out.$w" 2>"$tmp/err.$w"
+  callgrind_annotate --inclusive=yes --threshold=100 "$tmp/cg.$w" >"$tmp/ann.$w" 2>/dev/null
+  callgrind_annotate --threshold=100 "$tmp/cg.$w" >"$tmp/self.$w" 2>/dev/null
+done
+python3 - "$tmp" <<'PY'
+import re, sys
+tmp = sys.argv[1]
+port = ("sim_read", "sim_program", "sim_erase", "kv_read", "kv_write", "kv_remove")
+def incl(w):
+    d = {}
+    for line in open(f"{tmp}/ann.{w}"):
+        m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+\S*:(\S+)", line)
+        if m:
+            d.setdefault(m.group(2), int(m.group(1).replace(",", "")))
+    return d
+def selfcost(w, fn):
+    for line in open(f"{tmp}/self.{w}"):
+        m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+\S*:(\S+)", line)
+        if m and m.group(2).startswith(fn):
+            return int(m.group(1).replace(",", ""))
+    return 0
+def own(w):
+    d = incl(w)
+    work = next(v for k, v in d.items() if k.startswith("work"))
+    work -= selfcost(w, "work")  # the benchmark's own loop is not the writer
+    sim = sum(v for k, v in d.items() if k in port)
+    return work, sim, work - sim
+w, s, o = own("1k")
+n = 1024 * 1024
+print(f"1 MiB, 1 KiB chunks, 512 B buffer: work {w:,} Ir, port {s:,} Ir, writer {o:,} Ir"
+      f" = {o / n:.3f} instr/byte (target <= 0.31)")
+for tag, chunk in (("1b", 1), ("7b", 7)):
+    n = 64 * 1024
+    calls = (n + chunk - 1) // chunk
+    w, s, o = own(tag)
+    print(f"64 KiB in {chunk} B chunks: writer {o:,} Ir / {calls:,} write calls"
+          f" = {o / calls:.1f} instr/call (target <= 50)")
+PY
