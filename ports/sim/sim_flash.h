@@ -100,9 +100,9 @@ struct sim_flash_counters {
 	uint64_t bytes_read;
 	uint64_t bytes_programmed;
 	uint64_t bytes_erased;
-	uint64_t time_us;        /**< Modeled busy time of completed ops. */
-	uint32_t weak_programs;  /**< Write blocks programmed inside a weak erase block. */
-	uint32_t *erase_count;   /**< Per erase block (size / erase_block entries). */
+	uint64_t time_us;       /**< Modeled busy time of completed ops. */
+	uint32_t weak_programs; /**< Write blocks programmed inside a weak erase block. */
+	uint32_t *erase_count;  /**< Per erase block (size / erase_block entries). */
 	struct sim_violations violations;
 };
 
