@@ -62,13 +62,21 @@ static int run(const struct sim_geometry *g)
 	uint32_t p = g->program_page ? g->program_page : g->write_block;
 	uint64_t min_erases = (N + e - 1) / e;
 	uint64_t t_min =
-	    min_erases * g->erase_typ_us + (uint64_t)((N + p - 1) / p) * g->program_typ_us;
+		min_erases * g->erase_typ_us + (uint64_t)((N + p - 1) / p) * g->program_typ_us;
+	/* Store writes, modeled as a log-structured store on the same flash:
+	 * a 28 B record + 4 B header programmed (32 B), plus 32/E of an erase
+	 * for log compaction. An assumption about the port, printed apart. */
+	uint64_t rec_us = (uint64_t)kv.cnt.writes *
+			  ((32u + p - 1) / p * g->program_typ_us + 32u * g->erase_typ_us / e);
 	printf("%-10s erases %5u (min %5llu)  programs %5u calls, %8llu B (min %u B)  "
 	       "store writes %u/MiB  modeled %.3f s (min %.3f s) ratio %.4f  violations %u\n",
 	       g->name, (unsigned)flash.cnt.erases, (unsigned long long)min_erases,
 	       (unsigned)flash.cnt.programs, (unsigned long long)flash.cnt.bytes_programmed,
 	       (unsigned)N, (unsigned)kv.cnt.writes, flash.cnt.time_us / 1e6, t_min / 1e6,
 	       (double)flash.cnt.time_us / (double)t_min, (unsigned)flash.cnt.violations.total);
+	printf("%-10s with store writes on the same flash: %.3f s, ratio %.4f\n", "",
+	       (flash.cnt.time_us + rec_us) / 1e6,
+	       (double)(flash.cnt.time_us + rec_us) / (double)t_min);
 	sim_flash_free(&flash);
 	return 0;
 }
