@@ -16,14 +16,14 @@ static const struct {
 	const char *neg;
 	const char *pos;
 } names[] = {
-    E_(EPERM),     E_(ENOENT),       E_(EIO),          E_(ENOEXEC),   E_(EAGAIN),
-    E_(ENOMEM),    E_(EACCES),       E_(EFAULT),       E_(EBUSY),     E_(EEXIST),
-    E_(ENODEV),    E_(EINVAL),       E_(EFBIG),        E_(ENOSPC),    E_(EROFS),
-    E_(EPIPE),     E_(EDOM),         E_(ERANGE),       E_(ENODATA),   E_(EPROTO),
-    E_(EBADMSG),   E_(EOVERFLOW),    E_(EILSEQ),       E_(EMSGSIZE),  E_(ENOTSUP),
-    E_(ETIMEDOUT), E_(EALREADY),     E_(EINPROGRESS),  E_(ESTALE),    E_(ECANCELED),
-    E_(EINTR),     E_(ENXIO),        E_(E2BIG),        E_(ENOSYS),    E_(ECONNRESET),
-    E_(ENOTCONN),  E_(ECONNREFUSED), E_(EHOSTUNREACH), E_(ENOTEMPTY), E_(ENOTRECOVERABLE),
+	E_(EPERM),     E_(ENOENT),       E_(EIO),          E_(ENOEXEC),   E_(EAGAIN),
+	E_(ENOMEM),    E_(EACCES),       E_(EFAULT),       E_(EBUSY),     E_(EEXIST),
+	E_(ENODEV),    E_(EINVAL),       E_(EFBIG),        E_(ENOSPC),    E_(EROFS),
+	E_(EPIPE),     E_(EDOM),         E_(ERANGE),       E_(ENODATA),   E_(EPROTO),
+	E_(EBADMSG),   E_(EOVERFLOW),    E_(EILSEQ),       E_(EMSGSIZE),  E_(ENOTSUP),
+	E_(ETIMEDOUT), E_(EALREADY),     E_(EINPROGRESS),  E_(ESTALE),    E_(ECANCELED),
+	E_(EINTR),     E_(ENXIO),        E_(E2BIG),        E_(ENOSYS),    E_(ECONNRESET),
+	E_(ENOTCONN),  E_(ECONNREFUSED), E_(EHOSTUNREACH), E_(ENOTEMPTY), E_(ENOTRECOVERABLE),
 };
 
 const char *dfu_errno_name(int err)

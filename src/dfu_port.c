@@ -34,9 +34,9 @@ uint32_t dfu_crc32(uint32_t crc, const void *buf, size_t len)
 	/* Nibble table: 64 B of .rodata, ~2x8 instructions per byte (the
 	 * bitwise loop cost ~70, which dominated the checkpoint cost). */
 	static const uint32_t tab[16] = {
-	    0x00000000u, 0x1db71064u, 0x3b6e20c8u, 0x26d930acu, 0x76dc4190u, 0x6b6b51f4u,
-	    0x4db26158u, 0x5005713cu, 0xedb88320u, 0xf00f9344u, 0xd6d6a3e8u, 0xcb61b38cu,
-	    0x9b64c2b0u, 0x86d3d2d4u, 0xa00ae278u, 0xbdbdf21cu,
+		0x00000000u, 0x1db71064u, 0x3b6e20c8u, 0x26d930acu, 0x76dc4190u, 0x6b6b51f4u,
+		0x4db26158u, 0x5005713cu, 0xedb88320u, 0xf00f9344u, 0xd6d6a3e8u, 0xcb61b38cu,
+		0x9b64c2b0u, 0x86d3d2d4u, 0xa00ae278u, 0xbdbdf21cu,
 	};
 	const uint8_t *p = buf;
 

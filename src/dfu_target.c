@@ -77,8 +77,8 @@ int dfu_ctx_setup(struct dfu_ctx *ctx, const struct dfu_config *cfg)
 enum dfu_target_image_type dfu_ctx_img_type(struct dfu_ctx *ctx, const void *buf, size_t len)
 {
 	static const uint8_t order[] = {
-	    DFU_TARGET_IMAGE_TYPE_MCUBOOT, DFU_TARGET_IMAGE_TYPE_MODEM_DELTA,
-	    DFU_TARGET_IMAGE_TYPE_FULL_MODEM, DFU_TARGET_IMAGE_TYPE_CUSTOM};
+		DFU_TARGET_IMAGE_TYPE_MCUBOOT, DFU_TARGET_IMAGE_TYPE_MODEM_DELTA,
+		DFU_TARGET_IMAGE_TYPE_FULL_MODEM, DFU_TARGET_IMAGE_TYPE_CUSTOM};
 
 	if (buf == NULL || len < DFU_TARGET_MIN_SIZE_IDENTIFY_BUF) {
 		return DFU_TARGET_IMAGE_TYPE_NONE;
@@ -90,19 +90,16 @@ enum dfu_target_image_type dfu_ctx_img_type(struct dfu_ctx *ctx, const void *buf
 		ctx->pending_len = tmp.prefix_len;
 		ctx->pending_crc = tmp.prefix_crc;
 	}
-	for (size_t i = 0; i < sizeof(order); i++) {
-		int type = order[i];
+	for (size_t i = 0; ctx != NULL && ctx->cfg != NULL && i < sizeof(order); i++) {
+		/* Only types this context can init are reported ("supported"). */
+		const struct dfu_target_entry *e = find_target(ctx, order[i]);
 
-		if (!type_compiled_in(type)) {
+		if (e == NULL) {
 			continue;
 		}
-		if (dfu_identify_builtin(type, buf, len)) {
-			return (enum dfu_target_image_type)type;
-		}
-		const struct dfu_target_entry *e =
-		    (ctx != NULL && ctx->cfg != NULL) ? find_target(ctx, type) : NULL;
-		if (e != NULL && e->ops->identify != NULL && e->ops->identify(buf, len)) {
-			return (enum dfu_target_image_type)type;
+		if (dfu_identify_builtin(order[i], buf, len) ||
+		    (e->ops->identify != NULL && e->ops->identify(buf, len))) {
+			return (enum dfu_target_image_type)order[i];
 		}
 	}
 	DFU_LOG_INF("no supported image type found");
@@ -123,8 +120,11 @@ static bool download_open(const struct dfu_ctx *ctx)
 
 int dfu_ctx_init_ex(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 {
-	if (ctx == NULL || ctx->cfg == NULL || p == NULL) {
+	if (ctx == NULL || ctx->cfg == NULL) {
 		return -EINVAL;
+	}
+	if (p == NULL) {
+		return fail(ctx, -EINVAL);
 	}
 	if (!type_compiled_in(p->img_type)) {
 		return fail(ctx, -ENOTSUP);
@@ -138,9 +138,9 @@ int dfu_ctx_init_ex(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 		return fail(ctx, p->file_size > UINT32_MAX ? -EFBIG : -EINVAL);
 	}
 	struct dfu_image_id id = {
-	    .file_size = (uint32_t)p->file_size,
-	    .target = (uint8_t)p->img_type,
-	    .img_num = (uint8_t)p->img_num,
+		.file_size = (uint32_t)p->file_size,
+		.target = (uint8_t)p->img_type,
+		.img_num = (uint8_t)p->img_num,
 	};
 
 	if (p->first != NULL && p->first_len > 0) {
@@ -188,10 +188,10 @@ int dfu_ctx_init(struct dfu_ctx *ctx, int img_type, int img_num, size_t file_siz
 		 dfu_target_callback_t cb)
 {
 	struct dfu_init_params p = {
-	    .img_type = img_type,
-	    .img_num = img_num,
-	    .file_size = file_size,
-	    .cb = cb,
+		.img_type = img_type,
+		.img_num = img_num,
+		.file_size = file_size,
+		.cb = cb,
 	};
 
 	return dfu_ctx_init_ex(ctx, &p);

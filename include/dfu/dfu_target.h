@@ -178,9 +178,12 @@ int dfu_ctx_setup(struct dfu_ctx *ctx, const struct dfu_config *cfg);
 
 /**
  * Identify an image from its first bytes. Returns the type of the first
- * registered target whose identify() accepts buf, trying MCUBOOT,
- * MODEM_DELTA, FULL_MODEM, then CUSTOM; NONE when len < 32, buf is NULL or
- * nothing matches. Comparisons are byte-wise (no host-endian loads).
+ * target registered on this context (so: a type init can accept) whose
+ * format matches, trying MCUBOOT, MODEM_DELTA, FULL_MODEM (built-in magic
+ * checks, include/dfu/dfu_identify.h, or the entry's identify()), then
+ * CUSTOM (its identify()); NONE when len < 32, buf is NULL, the context is
+ * not set up, or nothing matches. Comparisons are byte-wise (no host-endian
+ * loads). dfu_identify_*() check a format without a context.
  *
  * Side effect, by design: a CRC of buf's first bytes is remembered and bound
  * into the identity of the next init on this context (unless that init gives

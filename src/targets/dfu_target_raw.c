@@ -20,7 +20,7 @@ static int raw_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	if (r == NULL) {
 		return -EINVAL;
 	}
-	if (p->reopen) {
+	if (p->reopen && r->stream.status != DFU_STREAM_CLOSED) {
 		if (r->stream.status == DFU_STREAM_COMPLETE) {
 			return DFU_TARGET_INIT_COMPLETE;
 		}
@@ -69,13 +69,13 @@ static int raw_reset(struct dfu_ctx *ctx)
 }
 
 const struct dfu_target_ops dfu_target_raw_ops = {
-    .type = DFU_TARGET_IMAGE_TYPE_CUSTOM,
-    .name = "raw",
-    .identify = NULL,
-    .init = raw_init,
-    .offset_get = raw_offset_get,
-    .write = raw_write,
-    .done = raw_done,
-    .schedule_update = raw_schedule,
-    .reset = raw_reset,
+	.type = DFU_TARGET_IMAGE_TYPE_CUSTOM,
+	.name = "raw",
+	.identify = NULL,
+	.init = raw_init,
+	.offset_get = raw_offset_get,
+	.write = raw_write,
+	.done = raw_done,
+	.schedule_update = raw_schedule,
+	.reset = raw_reset,
 };
