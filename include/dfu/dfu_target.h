@@ -171,8 +171,8 @@ struct dfu_ctx {
  * Set up a context. Validates the configuration: port non-NULL, store
  * callbacks complete when a store is given, every target entry with a
  * single-bit type that is compiled in and all six ops, no type registered
- * twice. Returns 0 or -EINVAL (context left unusable: every call returns
- * -EACCES). Performs no I/O.
+ * twice. Returns 0 or -EINVAL (context left unusable: init returns -EINVAL,
+ * the other calls -EACCES, img_type NONE). Performs no I/O.
  */
 int dfu_ctx_setup(struct dfu_ctx *ctx, const struct dfu_config *cfg);
 

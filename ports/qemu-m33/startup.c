@@ -8,8 +8,23 @@
  * up the heap, runs constructors and calls main(); exit(n) ends QEMU with
  * status n through semihosting.
  *
+ * Stack and heap stay in RAM as the linker script lays them out. newlib's
+ * _start asks the debugger for a stack and heap (semihosting SYS_HEAPINFO)
+ * and QEMU answers with its largest RAM region, the 16 MiB PSRAM at
+ * 0x80000000 - so _start would move the stack there and let the heap
+ * (which grows from `end`, after .bss in RAM) run past the end of RAM.
+ * _start then calls _stack_init, a weak hook in newlib's crt0, with nothing
+ * on the stack yet: ours puts sp back at the top of RAM and caps the heap
+ * (newlib's __heap_limit) at the bottom of the stack reserve, so malloc()
+ * fails cleanly with ENOMEM instead of faulting.
+ *
+ * The same hook sets the Cortex-M33 stack limit register (MSPLIM) to the
+ * bottom of the stack reserve: a stack overflow raises a fault instead of
+ * silently overwriting the heap.
+ *
  * Faults do not hang the emulator: every other exception prints its name
- * through semihosting and exits with status 128 + exception number.
+ * through semihosting and exits with status 128 + exception number
+ * (a stack overflow: "HardFault", 131).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -23,7 +38,9 @@ extern uint32_t __stack_top__[];
 extern void _start(void) __attribute__((noreturn));
 
 void Reset_Handler(void) __attribute__((noreturn));
-void Default_Handler(void) __attribute__((noreturn));
+void Default_Handler(void);
+void _stack_init(void);
+static void report_exception(void) __attribute__((noreturn, used));
 
 /* Semihosting operations (ARM "Semihosting for AArch32 and AArch64"). */
 #define SH_SYS_WRITE0 0x04u
@@ -45,7 +62,16 @@ static const char *const exc_names[16] = {
     [14] = "PendSV",   [15] = "SysTick",
 };
 
-void Default_Handler(void)
+/* Lift the stack limit first (after an overflow sp sits at the limit), then
+ * report from C. */
+__attribute__((naked)) void Default_Handler(void)
+{
+	__asm__ volatile("movs r0, #0\n\t"
+			 "msr msplim, r0\n\t"
+			 "b report_exception\n\t");
+}
+
+static void report_exception(void)
 {
 	uint32_t ipsr;
 	char num[4];
@@ -71,6 +97,25 @@ void Default_Handler(void)
 	(void)semihost(SH_SYS_EXIT_EXTENDED, exit_args);
 	for (;;) {
 	}
+}
+
+/*
+ * Called by newlib's _start right after it set sp from SYS_HEAPINFO, with
+ * nothing pushed yet (see the top of this file). Leaf, no stack use.
+ */
+__attribute__((naked)) void _stack_init(void)
+{
+	__asm__ volatile("ldr r0, =__stack_top__\n\t"
+			 "mov sp, r0\n\t"
+			 "ldr r0, =__stack_limit__\n\t"
+			 "msr msplim, r0\n\t"
+			 "ldr r1, =__heap_limit\n\t"
+			 "str r0, [r1]\n\t"
+			 /* sl: stack limit + slop, as newlib's default hook. */
+			 "add r0, r0, #256\n\t"
+			 "mov sl, r0\n\t"
+			 "bx lr\n\t"
+			 ".ltorg\n\t");
 }
 
 void Reset_Handler(void)
