@@ -22,9 +22,9 @@
  * bottom of the stack reserve: a stack overflow raises a fault instead of
  * silently overwriting the heap.
  *
- * Faults do not hang the emulator: every other exception prints its name
- * through semihosting and exits with status 128 + exception number
- * (a stack overflow: "HardFault", 131).
+ * Faults do not hang the emulator: any exception other than reset prints
+ * its name through semihosting and exits with status 128 + exception
+ * number (a stack overflow: "HardFault", 131).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -57,9 +57,9 @@ static uint32_t semihost(uint32_t op, const void *arg)
 }
 
 static const char *const exc_names[16] = {
-    [2] = "NMI",       [3] = "HardFault", [4] = "MemManage", [5] = "BusFault",
-    [6] = "UsageFault", [7] = "SecureFault", [11] = "SVCall", [12] = "DebugMonitor",
-    [14] = "PendSV",   [15] = "SysTick",
+	[2] = "NMI",        [3] = "HardFault",   [4] = "MemManage", [5] = "BusFault",
+	[6] = "UsageFault", [7] = "SecureFault", [11] = "SVCall",   [12] = "DebugMonitor",
+	[14] = "PendSV",    [15] = "SysTick",
 };
 
 /* Lift the stack limit first (after an overflow sp sits at the limit), then
@@ -131,20 +131,20 @@ void Reset_Handler(void)
 /* 16 system exceptions; the board's external interrupts stay disabled. */
 typedef void (*vector_t)(void);
 __attribute__((section(".vectors"), used)) const vector_t __isr_vector[16] = {
-    (vector_t)(uintptr_t)__stack_top__, /* 0: initial SP */
-    Reset_Handler,                     /* 1: reset */
-    Default_Handler,                   /* 2: NMI */
-    Default_Handler,                   /* 3: HardFault */
-    Default_Handler,                   /* 4: MemManage */
-    Default_Handler,                   /* 5: BusFault */
-    Default_Handler,                   /* 6: UsageFault */
-    Default_Handler,                   /* 7: SecureFault */
-    0,
-    0,
-    0,
-    Default_Handler, /* 11: SVCall */
-    Default_Handler, /* 12: DebugMonitor */
-    0,
-    Default_Handler, /* 14: PendSV */
-    Default_Handler, /* 15: SysTick */
+	(vector_t)(uintptr_t)__stack_top__, /* 0: initial SP */
+	Reset_Handler,                      /* 1: reset */
+	Default_Handler,                    /* 2: NMI */
+	Default_Handler,                    /* 3: HardFault */
+	Default_Handler,                    /* 4: MemManage */
+	Default_Handler,                    /* 5: BusFault */
+	Default_Handler,                    /* 6: UsageFault */
+	Default_Handler,                    /* 7: SecureFault */
+	0,
+	0,
+	0,
+	Default_Handler, /* 11: SVCall */
+	Default_Handler, /* 12: DebugMonitor */
+	0,
+	Default_Handler, /* 14: PendSV */
+	Default_Handler, /* 15: SysTick */
 };
