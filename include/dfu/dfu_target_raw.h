@@ -15,7 +15,7 @@
  * cfg.kv may be left NULL: init then takes the store from the context's port
  * (no store there = no persistence across reboots).
  *
- * schedule_update calls cfg-independent hook `schedule` when set (its result
+ * schedule_update calls the optional hook `schedule` when set (its result
  * is returned); without a hook it is a documented no-op returning 0 (the
  * application installs the area's content itself).
  * reset erases the area's first erase block and deletes the record.
