@@ -221,7 +221,7 @@ TEST(large_image_survives_sampled_cuts)
 #else
 	static uint8_t big[256 * 1024];
 	struct dev_opts o = {
-	    .geo = &sim_geo_nrf52840, .flash_size = 1024 * 1024, .area_offset = 4096};
+		.geo = &sim_geo_nrf52840, .flash_size = 1024 * 1024, .area_offset = 4096};
 	const uint32_t n = sizeof(big) - 1000;
 	uint32_t seed = 12345;
 	int bad = 0;

@@ -816,32 +816,36 @@ TEST(kv_malformed_file_is_rejected_and_store_kept)
 #endif
 }
 
-TEST_MAIN(
-    RUN(init_erases_device_and_exposes_geometry);
-    RUN(init_rejects_size_not_multiple_of_erase_block); RUN(nor_program_only_clears_bits);
-    RUN(erase_value_zero_device_programs_by_setting_bits);
-    RUN(first_program_of_erased_blocks_stores_data_without_violation);
-    RUN(reprogram_is_counted_even_when_physics_allow_it);
-    RUN(nrf_third_program_of_word_exceeds_limit_and_corrupts_it);
-    RUN(ecc_word_programmed_twice_becomes_garbage);
-    RUN(misaligned_program_is_rejected_and_changes_nothing); RUN(misaligned_erase_is_rejected);
-    RUN(out_of_bounds_access_is_rejected); RUN(zero_length_program_and_erase_are_rejected);
-    RUN(null_buffer_is_rejected); RUN(page_erase_and_program_cost_typical_time_on_nrf52840);
-    RUN(nor_program_costs_one_page_time_per_page_touched); RUN(max_timing_charges_worst_case);
-    RUN(random_timing_is_within_bounds_and_reproducible); RUN(erase_counts_track_wear_per_block);
-    RUN(reset_counters_clears_counts_time_wear_and_violation_text);
-    RUN(fill_erased_makes_device_factory_fresh); RUN(torn_nothing_program_has_no_effect);
-    RUN(torn_one_program_completes_first_write_block);
-    RUN(torn_half_program_completes_half_the_write_blocks);
-    RUN(torn_all_but_one_program_tears_last_write_block);
-    RUN(torn_program_of_single_write_block_tears_it); RUN(torn_nothing_erase_has_no_effect);
-    RUN(torn_one_erase_partially_erases_second_block);
-    RUN(torn_half_erase_leaves_block_reading_erased_but_weak);
-    RUN(torn_all_but_one_erase_partially_erases_last_block); RUN(weak_block_corrupts_later_program);
-    RUN(complete_erase_clears_weak_block); RUN(dead_power_fails_every_operation_until_reboot);
-    RUN(cut_counts_mutating_ops_of_all_devices_from_arming); RUN(kv_write_is_atomic_across_cut);
-    RUN(kv_remove_is_atomic_across_cut); RUN(kv_read_returns_full_length_and_copies_at_most_len);
-    RUN(kv_missing_key_reads_enoent_and_removes_ok); RUN(kv_rejects_bad_key_and_oversized_record);
-    RUN(kv_full_store_returns_enospc_for_new_key); RUN(clock_sleep_advances_virtual_time);
-    RUN(flash_file_backing_round_trip); RUN(flash_file_of_wrong_size_is_rejected);
-    RUN(kv_file_round_trip); RUN(kv_malformed_file_is_rejected_and_store_kept))
+TEST_MAIN(RUN(init_erases_device_and_exposes_geometry);
+	  RUN(init_rejects_size_not_multiple_of_erase_block); RUN(nor_program_only_clears_bits);
+	  RUN(erase_value_zero_device_programs_by_setting_bits);
+	  RUN(first_program_of_erased_blocks_stores_data_without_violation);
+	  RUN(reprogram_is_counted_even_when_physics_allow_it);
+	  RUN(nrf_third_program_of_word_exceeds_limit_and_corrupts_it);
+	  RUN(ecc_word_programmed_twice_becomes_garbage);
+	  RUN(misaligned_program_is_rejected_and_changes_nothing);
+	  RUN(misaligned_erase_is_rejected); RUN(out_of_bounds_access_is_rejected);
+	  RUN(zero_length_program_and_erase_are_rejected); RUN(null_buffer_is_rejected);
+	  RUN(page_erase_and_program_cost_typical_time_on_nrf52840);
+	  RUN(nor_program_costs_one_page_time_per_page_touched); RUN(max_timing_charges_worst_case);
+	  RUN(random_timing_is_within_bounds_and_reproducible);
+	  RUN(erase_counts_track_wear_per_block);
+	  RUN(reset_counters_clears_counts_time_wear_and_violation_text);
+	  RUN(fill_erased_makes_device_factory_fresh); RUN(torn_nothing_program_has_no_effect);
+	  RUN(torn_one_program_completes_first_write_block);
+	  RUN(torn_half_program_completes_half_the_write_blocks);
+	  RUN(torn_all_but_one_program_tears_last_write_block);
+	  RUN(torn_program_of_single_write_block_tears_it); RUN(torn_nothing_erase_has_no_effect);
+	  RUN(torn_one_erase_partially_erases_second_block);
+	  RUN(torn_half_erase_leaves_block_reading_erased_but_weak);
+	  RUN(torn_all_but_one_erase_partially_erases_last_block);
+	  RUN(weak_block_corrupts_later_program); RUN(complete_erase_clears_weak_block);
+	  RUN(dead_power_fails_every_operation_until_reboot);
+	  RUN(cut_counts_mutating_ops_of_all_devices_from_arming);
+	  RUN(kv_write_is_atomic_across_cut); RUN(kv_remove_is_atomic_across_cut);
+	  RUN(kv_read_returns_full_length_and_copies_at_most_len);
+	  RUN(kv_missing_key_reads_enoent_and_removes_ok);
+	  RUN(kv_rejects_bad_key_and_oversized_record);
+	  RUN(kv_full_store_returns_enospc_for_new_key); RUN(clock_sleep_advances_virtual_time);
+	  RUN(flash_file_backing_round_trip); RUN(flash_file_of_wrong_size_is_rejected);
+	  RUN(kv_file_round_trip); RUN(kv_malformed_file_is_rejected_and_store_kept))

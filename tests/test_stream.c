@@ -19,7 +19,7 @@ static struct dev dev;
 static void setup(const struct sim_geometry *g, uint32_t buf_len, uint8_t flags)
 {
 	struct dev_opts o = {
-	    .geo = g, .area_offset = 2 * g->erase_block, .buf_len = buf_len, .flags = flags};
+		.geo = g, .area_offset = 2 * g->erase_block, .buf_len = buf_len, .flags = flags};
 	dev_create(&dev, &o);
 }
 
@@ -440,7 +440,7 @@ TEST(open_rejects_invalid_configurations)
 
 	setup(&sim_geo_stm32l4, 512, 0);
 	struct dfu_stream_cfg ok = {
-	    .flash = &dev.flash.dev, .offset = 2048, .size = 8192, .buf = buf, .buf_len = 512};
+		.flash = &dev.flash.dev, .offset = 2048, .size = 8192, .buf = buf, .buf_len = 512};
 	struct dfu_stream_cfg c;
 	CHECK_OK(dfu_stream_open(&s, &ok, &id));
 	c = ok, c.offset = 100;

@@ -59,7 +59,7 @@ static void boot(void)
 					  .key = "dfu/app"};
 	port.kv = &kv.dev;
 	cfg = (struct dfu_config){
-	    .port = &port, .targets = &entry, .target_count = 1, .progress = progress};
+		.port = &port, .targets = &entry, .target_count = 1, .progress = progress};
 	if (dfu_target_setup(&cfg) != 0) {
 		exit(2);
 	}

@@ -20,80 +20,80 @@
  * Presets. Sources: /work/shared/spec/flash-timing.md sections 1, 2, 4 and 10.
  */
 const struct sim_geometry sim_geo_nrf52840 = {
-    .name = "nrf52840",
-    .size = 1024u * 1024u,
-    .write_block = 4,
-    .erase_block = 4096,
-    .program_page = 4,
-    .erase_value = 0xff,
-    .write_once_ecc = false,
-    /* The PS allows 181 writes per 512 B block; we are strict: 2 per word. */
-    .max_programs_per_wb = 2,
-    .program_typ_us = 41,
-    .program_max_us = 41,
-    .erase_typ_us = 85000,
-    .erase_max_us = 89700,
+	.name = "nrf52840",
+	.size = 1024u * 1024u,
+	.write_block = 4,
+	.erase_block = 4096,
+	.program_page = 4,
+	.erase_value = 0xff,
+	.write_once_ecc = false,
+	/* The PS allows 181 writes per 512 B block; we are strict: 2 per word. */
+	.max_programs_per_wb = 2,
+	.program_typ_us = 41,
+	.program_max_us = 41,
+	.erase_typ_us = 85000,
+	.erase_max_us = 89700,
 };
 
 const struct sim_geometry sim_geo_nrf5340 = {
-    .name = "nrf5340",
-    .size = 1024u * 1024u,
-    .write_block = 4,
-    .erase_block = 4096,
-    .program_page = 4,
-    .erase_value = 0xff,
-    .write_once_ecc = false,
-    .max_programs_per_wb = 2,
-    .program_typ_us = 43,
-    .program_max_us = 43,
-    .erase_typ_us = 87500,
-    .erase_max_us = 89700,
+	.name = "nrf5340",
+	.size = 1024u * 1024u,
+	.write_block = 4,
+	.erase_block = 4096,
+	.program_page = 4,
+	.erase_value = 0xff,
+	.write_once_ecc = false,
+	.max_programs_per_wb = 2,
+	.program_typ_us = 43,
+	.program_max_us = 43,
+	.erase_typ_us = 87500,
+	.erase_max_us = 89700,
 };
 
 const struct sim_geometry sim_geo_nrf9160 = {
-    .name = "nrf9160",
-    .size = 1024u * 1024u,
-    .write_block = 4,
-    .erase_block = 4096,
-    .program_page = 4,
-    .erase_value = 0xff,
-    .write_once_ecc = false,
-    .max_programs_per_wb = 2,
-    .program_typ_us = 43,  /* (assumed) as nRF5340; not in a source. */
-    .program_max_us = 43,  /* (assumed) */
-    .erase_typ_us = 87500, /* (assumed) as nRF5340. */
-    .erase_max_us = 89700,
+	.name = "nrf9160",
+	.size = 1024u * 1024u,
+	.write_block = 4,
+	.erase_block = 4096,
+	.program_page = 4,
+	.erase_value = 0xff,
+	.write_once_ecc = false,
+	.max_programs_per_wb = 2,
+	.program_typ_us = 43,  /* (assumed) as nRF5340; not in a source. */
+	.program_max_us = 43,  /* (assumed) */
+	.erase_typ_us = 87500, /* (assumed) as nRF5340. */
+	.erase_max_us = 89700,
 };
 
 const struct sim_geometry sim_geo_mx25r64 = {
-    .name = "mx25r64",
-    .size = 8u * 1024u * 1024u,
-    .write_block = 1,
-    .erase_block = 4096,
-    .program_page = 256,
-    .erase_value = 0xff,
-    .write_once_ecc = false,
-    .max_programs_per_wb = 0,
-    /* One page-program time per 256 B page touched; bus time not charged. */
-    .program_typ_us = 896,
-    .program_max_us = 5376,
-    .erase_typ_us = 48000,
-    .erase_max_us = 240000,
+	.name = "mx25r64",
+	.size = 8u * 1024u * 1024u,
+	.write_block = 1,
+	.erase_block = 4096,
+	.program_page = 256,
+	.erase_value = 0xff,
+	.write_once_ecc = false,
+	.max_programs_per_wb = 0,
+	/* One page-program time per 256 B page touched; bus time not charged. */
+	.program_typ_us = 896,
+	.program_max_us = 5376,
+	.erase_typ_us = 48000,
+	.erase_max_us = 240000,
 };
 
 const struct sim_geometry sim_geo_stm32l4 = {
-    .name = "stm32l4",
-    .size = 1024u * 1024u,
-    .write_block = 8,
-    .erase_block = 2048,
-    .program_page = 8,
-    .erase_value = 0xff,
-    .write_once_ecc = true,
-    .max_programs_per_wb = 1,
-    .program_typ_us = 82,  /* (assumed) per double word: no source found. */
-    .program_max_us = 82,  /* (assumed) */
-    .erase_typ_us = 22000, /* (assumed) typ unknown; max 25 ms from Zephyr DTS. */
-    .erase_max_us = 25000,
+	.name = "stm32l4",
+	.size = 1024u * 1024u,
+	.write_block = 8,
+	.erase_block = 2048,
+	.program_page = 8,
+	.erase_value = 0xff,
+	.write_once_ecc = true,
+	.max_programs_per_wb = 1,
+	.program_typ_us = 82,  /* (assumed) per double word: no source found. */
+	.program_max_us = 82,  /* (assumed) */
+	.erase_typ_us = 22000, /* (assumed) typ unknown; max 25 ms from Zephyr DTS. */
+	.erase_max_us = 25000,
 };
 
 enum violation_kind {
@@ -108,10 +108,10 @@ enum violation_kind {
 };
 
 static const char *const violation_names[] = {
-    [V_ZERO_LENGTH] = "zero_length", [V_OUT_OF_BOUNDS] = "out_of_bounds",
-    [V_MISALIGNED] = "misaligned",   [V_NULL_BUFFER] = "null_buffer",
-    [V_REPROGRAM] = "reprogram",     [V_OVER_LIMIT] = "over_limit",
-    [V_ECC_REWRITE] = "ecc_rewrite", [V_NOR_SET_BIT] = "nor_set_bit",
+	[V_ZERO_LENGTH] = "zero_length", [V_OUT_OF_BOUNDS] = "out_of_bounds",
+	[V_MISALIGNED] = "misaligned",   [V_NULL_BUFFER] = "null_buffer",
+	[V_REPROGRAM] = "reprogram",     [V_OVER_LIMIT] = "over_limit",
+	[V_ECC_REWRITE] = "ecc_rewrite", [V_NOR_SET_BIT] = "nor_set_bit",
 };
 
 static void violation(struct sim_flash *f, enum violation_kind kind, uint32_t off)
