@@ -15,11 +15,6 @@ static inline uint32_t dfu_get_le32(const uint8_t *p)
 	       ((uint32_t)p[3] << 24);
 }
 
-static inline uint16_t dfu_get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
 static inline void dfu_put_le32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
