@@ -114,6 +114,43 @@ struct dfu_clock {
 	void (*sleep_ms)(void *ctx, uint32_t ms);
 };
 
+/** Signature algorithms a crypto port may verify (MCUboot TLV types noted). */
+enum dfu_sig_alg {
+	DFU_SIG_ECDSA_P256 = 1, /**< TLV 0x22 with SHA-256: DER (r, s) over the digest. */
+	DFU_SIG_ED25519 = 2,    /**< TLV 0x24: 64 B over the 32-byte digest. */
+	DFU_SIG_RSA2048_PSS = 3, /**< TLV 0x20: PSS, MGF1-SHA256, salt 32. */
+	DFU_SIG_RSA3072_PSS = 4, /**< TLV 0x23: as above, 384 B. */
+};
+
+/**
+ * Crypto: an optional SHA-256 engine (hardware) and optional signature
+ * verification. Every member may be NULL.
+ *
+ * sha256_start/update/finish (all three or none)
+ *   One hash at a time per dfu_crypto instance: start() begins a new hash
+ *   (discarding any unfinished one), update() absorbs len bytes (any
+ *   alignment, len may be 0), finish() writes the 32-byte digest. Return 0 or
+ *   a negative errno. When NULL the library uses its portable SHA-256
+ *   (dfu_sha256.h).
+ *
+ * verify(ctx, alg, key, key_len, digest, sig, sig_len)
+ *   Verify signature sig over the 32-byte digest with public key key: the DER
+ *   SubjectPublicKeyInfo for ECDSA and Ed25519, the DER PKCS#1 RSAPublicKey
+ *   for RSA (the bytes MCUboot hashes for its KEYHASH TLV). Returns 0 when the
+ *   signature is valid, -EBADMSG when it is not (or is malformed), -ENOTSUP
+ *   when alg (or this key's form) is not supported, another negative errno on
+ *   failure. The library never reports an image "signature verified" unless
+ *   this returned 0.
+ */
+struct dfu_crypto {
+	void *ctx;
+	int (*sha256_start)(void *ctx);
+	int (*sha256_update)(void *ctx, const void *data, size_t len);
+	int (*sha256_finish)(void *ctx, uint8_t digest[32]);
+	int (*verify)(void *ctx, enum dfu_sig_alg alg, const uint8_t *key, size_t key_len,
+		      const uint8_t digest[32], const uint8_t *sig, size_t sig_len);
+};
+
 /**
  * The platform bundle given to a context. kv may be NULL: then progress is
  * not persisted across reboots (resume works within one boot only). clock
@@ -122,6 +159,7 @@ struct dfu_clock {
 struct dfu_port {
 	const struct dfu_kv *kv;
 	const struct dfu_clock *clock;
+	const struct dfu_crypto *crypto; /**< NULL = portable SHA-256, no signatures. */
 };
 
 /**

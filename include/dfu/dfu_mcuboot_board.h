@@ -1,0 +1,172 @@
+/*
+ * MCUboot board description and image trailer: the facts the MCUboot target
+ * shares with the bootloader. Pure functions over a flash device; no state.
+ *
+ * A board maps each MCUboot image number to a pair of slots (primary =
+ * where the image runs, secondary = where a new image is downloaded), with
+ * the pair's upgrade mode and the bootloader's BOOT_MAX_ALIGN (A) and
+ * BOOT_MAX_IMG_SECTORS. Sectors are the flash device's erase blocks (uniform).
+ *
+ * Trailer layout (offsets from the slot start, S = slot size, w = write
+ * block), as MCUboot's bootutil reads it:
+ *   magic      S - 16  (written as one ALIGN_UP(16, A)-byte write at
+ *                       ALIGN_DOWN(S - 16, A): erase-value padding first)
+ *   image_ok   ALIGN_DOWN(S - 16 - A, A)
+ *   copy_done  image_ok - A
+ *   swap_info  copy_done - A
+ *   swap_size  swap_info - A (offset mode: swap_info - 2A)
+ * A flag or field is one write of ALIGN_UP(1, w) bytes: the value, then
+ * erase-value padding. Magic for A = 8:
+ *   77 C2 95 F3 60 D2 EF 7F 35 52 50 0F 2C B6 79 80
+ * for A != 8: A as u16 LE, then 2D E1 5D 29 41 0B 8D 77 67 9C 11 0F 1F 8A.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef DFU_MCUBOOT_BOARD_H_
+#define DFU_MCUBOOT_BOARD_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dfu/dfu_port.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Upgrade mode the bootloader was built with, per pair. */
+enum dfu_mcuboot_mode {
+	DFU_MCUBOOT_SWAP_MOVE = 0,    /**< swap-using-move (no scratch). */
+	DFU_MCUBOOT_SWAP_SCRATCH = 1, /**< swap-using-scratch. */
+	DFU_MCUBOOT_SWAP_OFFSET = 2,  /**< swap-using-offset: image at sector 1. */
+	DFU_MCUBOOT_OVERWRITE = 3,    /**< overwrite-only: no revert. */
+};
+
+/** A slot: an erase-block-aligned area of one flash device. */
+struct dfu_mcuboot_slot {
+	const struct dfu_flash *flash;
+	uint32_t offset; /**< Device offset; multiple of the erase block. */
+	uint32_t size;   /**< Bytes; multiple of the erase block. */
+};
+
+/** One image pair. */
+struct dfu_mcuboot_pair {
+	struct dfu_mcuboot_slot primary;
+	struct dfu_mcuboot_slot secondary;
+	uint8_t mode;             /**< enum dfu_mcuboot_mode. */
+	uint8_t max_align;        /**< BOOT_MAX_ALIGN: 8, 16 or 32; 0 = 8. */
+	uint16_t max_img_sectors; /**< BOOT_MAX_IMG_SECTORS; 0 = the larger
+				       slot's sector count (..._AUTO). */
+	uint32_t image_offset;    /**< Image start in the secondary; 0 = the
+				       mode's default (one sector in offset
+				       mode, else 0). */
+};
+
+/** A board: image number i is pairs[i]. */
+struct dfu_mcuboot_board {
+	const struct dfu_mcuboot_pair *pairs;
+	uint8_t pair_count;
+};
+
+/** Trailer field offsets of one slot, relative to the slot start. */
+struct dfu_mcuboot_layout {
+	uint32_t magic;           /**< S - 16. */
+	uint32_t magic_write;     /**< Where the magic area write starts. */
+	uint32_t magic_write_len; /**< 16, or 32 for A = 32. */
+	uint32_t image_ok;
+	uint32_t copy_done;
+	uint32_t swap_info;
+	uint32_t field_write_len;  /**< ALIGN_UP(1, w): bytes per flag write. */
+	uint32_t trailer_size;     /**< Swap status + trailer info (bootutil). */
+	uint32_t trailer_erase;    /**< First byte of the erase blocks holding
+					the trailer: ALIGN_DOWN(S - trailer_size,
+					erase_block). */
+	uint32_t max_image_size;   /**< Header + payload + all TLVs, at most. */
+	uint32_t image_offset;     /**< Image start in this pair's secondary. */
+};
+
+/**
+ * Check a pair (slots inside their devices, aligned, A in {8, 16, 32},
+ * w <= A, mode known, slots large enough) and compute the layout of the
+ * given slot of it (which = 0 primary, 1 secondary). max_image_size follows
+ * the bootloader (T = ALIGN_UP(trailer_size, sector), Np/Ns = sectors):
+ *   move:      min(Np*sec - T - sec, Ns*sec - T)
+ *   offset:    min(Np*sec - T, Ns*sec - T - sec)
+ *   scratch:   min(Np, Ns)*sec - T (conservative)
+ *   overwrite: the secondary's swap_info offset
+ * Returns 0 or -EINVAL.
+ */
+int dfu_mcuboot_layout(const struct dfu_mcuboot_pair *pair, int which,
+		       struct dfu_mcuboot_layout *out);
+
+/** Magic / flag states, values as bootutil's. */
+enum dfu_mcuboot_tstate {
+	DFU_MCUBOOT_GOOD = 1,  /**< Magic matches; flag = 0x01 (SET). */
+	DFU_MCUBOOT_BAD = 2,   /**< Anything else. */
+	DFU_MCUBOOT_UNSET = 3, /**< All erased. */
+};
+
+/** Swap types, values as bootutil's. */
+enum dfu_mcuboot_swap {
+	DFU_MCUBOOT_SWAP_NONE = 1,
+	DFU_MCUBOOT_SWAP_TEST = 2,
+	DFU_MCUBOOT_SWAP_PERM = 3,
+	DFU_MCUBOOT_SWAP_REVERT = 4,
+};
+
+/** Decoded trailer of one slot. */
+struct dfu_mcuboot_trailer {
+	uint8_t magic;     /**< enum dfu_mcuboot_tstate. */
+	uint8_t image_ok;  /**< enum dfu_mcuboot_tstate (GOOD = SET). */
+	uint8_t copy_done; /**< enum dfu_mcuboot_tstate (GOOD = SET). */
+	uint8_t swap_type; /**< swap_info low nibble; 0 when erased or > 4. */
+	uint8_t swap_img;  /**< swap_info high nibble; 0 when erased. */
+	bool clean;        /**< Every byte MCUboot's request writes (swap_info,
+				copy_done, image_ok, magic area) is erased. */
+};
+
+/** Read and decode a slot's trailer (which: 0 primary, 1 secondary). */
+int dfu_mcuboot_trailer_read(const struct dfu_mcuboot_pair *pair, int which,
+			     struct dfu_mcuboot_trailer *out);
+
+/**
+ * The swap type MCUboot will choose for this pair from the two trailers
+ * (bootutil's table, rows evaluated in order, offset-mode row included).
+ * Does not look at the images themselves.
+ */
+enum dfu_mcuboot_swap dfu_mcuboot_swap_type(const struct dfu_mcuboot_pair *pair,
+					    const struct dfu_mcuboot_trailer *primary,
+					    const struct dfu_mcuboot_trailer *secondary);
+
+/** Erase the erase blocks holding the slot's trailer. */
+int dfu_mcuboot_trailer_erase(const struct dfu_mcuboot_pair *pair, int which);
+
+/**
+ * Write an upgrade request for image number img into the secondary trailer.
+ * The final bytes equal those of MCUboot's boot_set_pending_multi(img,
+ * permanent) on an erased trailer: image_ok = 01 (permanent only) and
+ * swap_info = (img << 4) | (permanent ? 3 : 2), each padded to the write
+ * block, then the magic area last, as the commit: a power cut leaves either
+ * no request (magic UNSET or BAD) or exactly the one asked for.
+ *
+ * Before writing: a trailer already holding the same request → 0, nothing
+ * written; a GOOD magic with the other request → -EALREADY; a trailer that
+ * is not clean (a torn earlier request, a BAD magic, stale fields) → its
+ * erase blocks are erased first. Returns 0 or a flash error unchanged.
+ */
+int dfu_mcuboot_trailer_request(const struct dfu_mcuboot_pair *pair, int img, bool permanent);
+
+/**
+ * Confirm the image in the primary slot as MCUboot's boot_set_confirmed:
+ * magic GOOD and image_ok UNSET → write image_ok; magic UNSET (image
+ * programmed without a trailer) or image_ok already SET → 0, nothing
+ * written; magic BAD or image_ok BAD → -EBADMSG.
+ */
+int dfu_mcuboot_trailer_confirm(const struct dfu_mcuboot_pair *pair);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DFU_MCUBOOT_BOARD_H_ */

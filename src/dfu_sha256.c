@@ -1,0 +1,2 @@
+/* placeholder: being written */
+typedef int dfu_placeholder_t;
