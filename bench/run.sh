@@ -9,10 +9,16 @@
 #     loop (the benchmark's, not the writer's). Checkpoints included. The
 #     calls are dfu_ctx_write(); the seed dfu_target_write() adds one jump.
 #     Built at -O2 (bench/CMakeLists.txt), no sanitizers.
+#  3. callgrind: SHA-256 of 1 MiB in 1 KiB chunks, inclusive Ir of all
+#     dfu_sha256_update calls per byte, and of mbedTLS's update (the
+#     system's libmbedcrypto, when libmbedtls-dev is installed) on the same
+#     data.
+#
+# BENCH_BUILD_DIR overrides the build directory (default build/bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || bash scripts/deps.sh
-b=build/bench
+b=${BENCH_BUILD_DIR:-build/bench}
 cmake -S . -B $b -DCMAKE_BUILD_TYPE=Release -DDFU_SANITIZE=OFF -DDFU_BUILD_TESTS=OFF >/dev/null
 cmake --build $b -j"$(nproc 2>/dev/null || echo 2)" --target bench_flash bench_cpu >/dev/null
 
@@ -22,7 +28,7 @@ echo
 echo "== CPU (valgrind --tool=callgrind, -O2, writer only: simulated port excluded)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for w in 1k 1b 7b; do
+for w in 1k 1b 7b sha; do
   valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$w" $b/bench/bench_cpu $w \
     >"$tmp/out.$w" 2>"$tmp/err.$w"
   callgrind_annotate --inclusive=yes --threshold=100 "$tmp/cg.$w" >"$tmp/ann.$w" 2>/dev/null
@@ -61,4 +67,16 @@ for tag, chunk in (("1b", 1), ("7b", 7)):
     w, s, o = own(tag)
     print(f"64 KiB in {chunk} B chunks: writer {o:,} Ir / {calls:,} write calls"
           f" = {o / calls:.1f} instr/call (target <= 50)")
+print()
+print("== SHA-256 (callgrind, -O2): 1 MiB in 1 KiB chunks, inclusive Ir of the update calls")
+d = incl("sha")
+n = 1024 * 1024
+for label, names in (("dfu_sha256_update", ("dfu_sha256_update",)),
+                     ("mbedTLS update", ("mbedtls_sha256_update_ret", "mbedtls_sha256_update"))):
+    ir = next((d[k] for k in names if k in d), None)
+    if ir is None:
+        print(f"{label}: not measured (bench_cpu built without mbedTLS?)")
+    else:
+        print(f"{label}: {ir:,} Ir = {ir / n:.2f} instr/byte"
+              + (" (target <= 45)" if label.startswith("dfu") else ""))
 PY

@@ -60,7 +60,7 @@ static uint8_t rec_match(const struct dfu_stream *s, const uint8_t *r, int len, 
 		*off = d;
 		return REC_PROGRESS;
 	}
-	if (r[1] == REC_COMPLETE && d == s->id.file_size) {
+	if (r[1] == REC_COMPLETE && (s->length ? d == s->length : d <= s->limit)) {
 		*off = d;
 		return REC_COMPLETE;
 	}
@@ -151,7 +151,9 @@ static int open_(struct dfu_stream *s, const struct dfu_stream_cfg *cfg,
 	if (err) {
 		return err;
 	}
-	if (id->file_size > size) {
+	bool later = (cfg->flags & DFU_STREAM_LENGTH_LATER) != 0;
+
+	if (id->file_size > size && !later) {
 		return -EFBIG;
 	}
 	s->cfg = cfg;
@@ -160,7 +162,8 @@ static int open_(struct dfu_stream *s, const struct dfu_stream_cfg *cfg,
 	s->progress_user = NULL;
 	s->id = *id;
 	s->size = size;
-	s->limit = id->file_size ? id->file_size : size;
+	s->limit = id->file_size && id->file_size < size ? id->file_size : size;
+	s->length = later ? 0 : id->file_size;
 	s->programmed = 0;
 	s->erased = 0;
 	s->ckpt = 0;
@@ -187,6 +190,7 @@ static int open_(struct dfu_stream *s, const struct dfu_stream_cfg *cfg,
 				s->erased = off;
 				s->ckpt = off;
 				if (kind == REC_COMPLETE) {
+					s->length = off;
 					s->status = DFU_STREAM_COMPLETE;
 					return 0;
 				}
@@ -216,6 +220,26 @@ int dfu_stream_reopen(struct dfu_stream *s)
 	}
 	s->fill = 0;
 	s->status = DFU_STREAM_OPEN;
+	set_room(s);
+	return 0;
+}
+
+int dfu_stream_set_length(struct dfu_stream *s, uint32_t len)
+{
+	if (s == NULL) {
+		return -EINVAL;
+	}
+	if (s->status == DFU_STREAM_COMPLETE) {
+		return len == s->length ? 0 : -EINVAL;
+	}
+	if (s->status == DFU_STREAM_CLOSED) {
+		return -EPERM;
+	}
+	if (len == 0 || len < s->programmed + s->fill || len > s->limit) {
+		return -EINVAL;
+	}
+	s->limit = len;
+	s->length = len;
 	set_room(s);
 	return 0;
 }
@@ -449,7 +473,8 @@ static int finish_(struct dfu_stream *s)
 	}
 	uint32_t total = s->programmed + s->fill;
 
-	if (s->id.file_size != 0 && total != s->id.file_size) {
+	if ((s->cfg->flags & DFU_STREAM_LENGTH_LATER) ? total != s->length || total == 0
+						      : s->length != 0 && total != s->length) {
 		return -ENODATA;
 	}
 	if (s->fill > 0) {

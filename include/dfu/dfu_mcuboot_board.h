@@ -77,13 +77,13 @@ struct dfu_mcuboot_layout {
 	uint32_t image_ok;
 	uint32_t copy_done;
 	uint32_t swap_info;
-	uint32_t field_write_len;  /**< ALIGN_UP(1, w): bytes per flag write. */
-	uint32_t trailer_size;     /**< Swap status + trailer info (bootutil). */
-	uint32_t trailer_erase;    /**< First byte of the erase blocks holding
-					the trailer: ALIGN_DOWN(S - trailer_size,
-					erase_block). */
-	uint32_t max_image_size;   /**< Header + payload + all TLVs, at most. */
-	uint32_t image_offset;     /**< Image start in this pair's secondary. */
+	uint32_t field_write_len; /**< ALIGN_UP(1, w): bytes per flag write. */
+	uint32_t trailer_size;    /**< Swap status + trailer info (bootutil). */
+	uint32_t trailer_erase;   /**< First byte of the erase blocks holding
+				       the trailer: ALIGN_DOWN(S - trailer_size,
+				       erase_block). */
+	uint32_t max_image_size;  /**< Header + payload + all TLVs, at most. */
+	uint32_t image_offset;    /**< Image start in this pair's secondary. */
 };
 
 /**

@@ -116,8 +116,8 @@ struct dfu_clock {
 
 /** Signature algorithms a crypto port may verify (MCUboot TLV types noted). */
 enum dfu_sig_alg {
-	DFU_SIG_ECDSA_P256 = 1, /**< TLV 0x22 with SHA-256: DER (r, s) over the digest. */
-	DFU_SIG_ED25519 = 2,    /**< TLV 0x24: 64 B over the 32-byte digest. */
+	DFU_SIG_ECDSA_P256 = 1,  /**< TLV 0x22 with SHA-256: DER (r, s) over the digest. */
+	DFU_SIG_ED25519 = 2,     /**< TLV 0x24: 64 B over the 32-byte digest. */
 	DFU_SIG_RSA2048_PSS = 3, /**< TLV 0x20: PSS, MGF1-SHA256, salt 32. */
 	DFU_SIG_RSA3072_PSS = 4, /**< TLV 0x23: as above, 384 B. */
 };

@@ -71,6 +71,13 @@ void dfu_image_id_set_prefix(struct dfu_image_id *id, const void *buf, size_t le
 #define DFU_STREAM_VERIFY_READBACK 0x01u
 /** Do not program write blocks whose data equals the erase value. */
 #define DFU_STREAM_SKIP_ERASED 0x02u
+/**
+ * id->file_size identifies the download but is not the number of bytes the
+ * stream will receive (it may even exceed the area): the owner announces the
+ * data length with dfu_stream_set_length() once it knows it (before finish).
+ * Until then the stream accepts up to min(file_size, area size) bytes.
+ */
+#define DFU_STREAM_LENGTH_LATER 0x04u
 
 /** Progress: durable bytes so far, and the declared total (0 = unknown). */
 typedef void (*dfu_progress_cb_t)(void *user, size_t durable, size_t total);
@@ -105,6 +112,7 @@ struct dfu_stream {
 	struct dfu_image_id id;
 	uint32_t size;       /* effective area size */
 	uint32_t limit;      /* bytes accepted at most */
+	uint32_t length;     /* expected data length; 0 = unknown */
 	uint32_t programmed; /* durable offset D within this boot */
 	uint32_t erased;     /* [0, erased) erased or programmed this session */
 	uint32_t ckpt;       /* offset held by the stored record */
@@ -152,6 +160,14 @@ int dfu_stream_reopen(struct dfu_stream *s);
  * one store write per checkpoint.
  */
 int dfu_stream_write(struct dfu_stream *s, const void *data, size_t len);
+
+/**
+ * Announce the data length (DFU_STREAM_LENGTH_LATER): the stream then accepts
+ * exactly len bytes in total and finish() requires all of them. Allowed while
+ * OPEN with programmed + buffered <= len <= the current limit, or when
+ * COMPLETE with len equal to the stored length. Returns 0, -EPERM or -EINVAL.
+ */
+int dfu_stream_set_length(struct dfu_stream *s, uint32_t len);
 
 /** Durable offset D (see invariant 2). No side effects. */
 static inline size_t dfu_stream_offset(const struct dfu_stream *s)

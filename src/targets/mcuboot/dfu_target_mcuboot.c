@@ -1,0 +1,578 @@
+/*
+ * MCUboot target (see include/dfu/dfu_target_mcuboot.h): ops table, verified
+ * record, schedule, confirm, state, reset, upgradable bootloader helpers.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dfu/dfu_config.h"
+#include "dfu_util.h"
+#include "mcuboot_image.h"
+#include "mcuboot_internal.h"
+
+/* Verified record, version 1 (docs/records.md), 48 bytes. */
+#define VREC_VERSION 1u
+#define VREC_SIZE 48u
+
+static const struct dfu_mcuboot_pair *pair_of(const struct dfu_mcuboot *m, int img)
+{
+	if (m == NULL || m->cfg.board == NULL || img < 0 || img >= m->cfg.board->pair_count) {
+		return NULL;
+	}
+	return &m->cfg.board->pairs[img];
+}
+
+static uint32_t image_base(const struct dfu_mcuboot_pair *pair, const struct dfu_mcuboot_layout *l)
+{
+	return pair->secondary.offset + l->image_offset;
+}
+
+/* Primary magic good, copy_done set, image_ok unset: the secondary holds
+ * the copy MCUboot reverts to (swap modes only). */
+static int revert_guard(const struct dfu_mcuboot *m, const struct dfu_mcuboot_pair *pair)
+{
+	struct dfu_mcuboot_trailer t;
+
+	if (pair->mode == DFU_MCUBOOT_OVERWRITE || (m->cfg.flags & DFU_MCUBOOT_FORCE)) {
+		return 0;
+	}
+	int err = dfu_mcuboot_trailer_read(pair, 0, &t);
+
+	if (err) {
+		return err;
+	}
+	return t.magic == DFU_MCUBOOT_GOOD && t.copy_done == DFU_MCUBOOT_GOOD &&
+			       t.image_ok == DFU_MCUBOOT_UNSET
+		       ? -EBUSY
+		       : 0;
+}
+
+static const struct dfu_kv *kv_of(const struct dfu_mcuboot *m)
+{
+	return m->scfg.kv;
+}
+
+static int vrec_store(struct dfu_mcuboot *m, uint8_t pair, uint32_t base,
+		      const struct dfu_mcuboot_info *info)
+{
+	const struct dfu_kv *kv = kv_of(m);
+	uint8_t r[VREC_SIZE] = {VREC_VERSION, pair, info->hash, info->signature};
+	char key[DFU_MCUBOOT_KEY_LEN];
+
+	if (kv == NULL) {
+		return 0;
+	}
+	dfu_put_le32(&r[4], info->tlv_end);
+	dfu_put_le32(&r[8], base);
+	memcpy(&r[12], info->digest, DFU_SHA256_SIZE);
+	dfu_put_le32(&r[44], dfu_crc32(0, r, 44));
+	mcuboot_vkey(key, pair);
+	return kv->write(kv->ctx, key, r, sizeof(r));
+}
+
+static struct mcuboot_verify_args vargs(struct dfu_mcuboot *m, const struct dfu_mcuboot_pair *pair,
+					const struct dfu_mcuboot_layout *l)
+{
+	struct mcuboot_verify_args a = {
+		.flash = pair->secondary.flash,
+		.base = image_base(pair, l),
+		.max_img = l->max_image_size,
+		.scratch = m->cfg.buf,
+		.scratch_len = m->cfg.buf_len,
+		.crypto = m->crypto,
+		.sha = &m->sha,
+		.keys = m->cfg.keys,
+		.key_count = m->cfg.key_count,
+		.allow_enc = (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0,
+		.full = true,
+	};
+	return a;
+}
+
+/*
+ * Outcome of the secondary of pair img: from the verified record when it
+ * matches what is in flash (header sizes and SHA-256 TLV), else by a full
+ * verification from flash (when allowed: it uses the staging buffer).
+ * Returns 0 with info filled, -ENOENT for an empty slot, or an error.
+ */
+static int secondary_check(struct dfu_mcuboot *m, uint8_t img, bool may_verify,
+			   struct dfu_mcuboot_info *info)
+{
+	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[img];
+	struct dfu_mcuboot_layout l;
+	int err = dfu_mcuboot_layout(pair, 1, &l);
+
+	if (err) {
+		return err;
+	}
+	struct mcuboot_verify_args a = vargs(m, pair, &l);
+	const struct dfu_kv *kv = kv_of(m);
+	uint8_t r[VREC_SIZE];
+	int n = -ENOENT;
+
+	a.full = false;
+	err = mcuboot_verify(&a, info);
+	if (err) {
+		return err;
+	}
+	if (kv != NULL) {
+		char key[DFU_MCUBOOT_KEY_LEN];
+
+		mcuboot_vkey(key, img);
+		n = kv->read(kv->ctx, key, r, sizeof(r));
+		if (n < 0 && n != -ENOENT) {
+			return n;
+		}
+	}
+	if (n == (int)VREC_SIZE && r[0] == VREC_VERSION && r[1] == img &&
+	    dfu_get_le32(&r[44]) == dfu_crc32(0, r, 44) && dfu_get_le32(&r[4]) == info->tlv_end &&
+	    dfu_get_le32(&r[8]) == a.base && memcmp(&r[12], info->digest, DFU_SHA256_SIZE) == 0) {
+		info->hash = r[2];
+		info->signature = r[3];
+		return 0;
+	}
+	if (!may_verify) {
+		return 0; /* hash NONE: unknown */
+	}
+	a.full = true;
+	return mcuboot_verify(&a, info);
+}
+
+/* ---- ops ------------------------------------------------------------- */
+
+static int resync(struct dfu_mcuboot *m)
+{
+	uint32_t d = (uint32_t)dfu_stream_offset(&m->stream);
+	uint32_t base = m->scfg.offset;
+	int err = mcuboot_hash_start(m->crypto, &m->sha);
+
+	mcuboot_parser_reset(m);
+	m->fresh = d == 0;
+	for (uint32_t off = 0; err == 0 && off < d;) {
+		uint32_t k = d - off < m->cfg.buf_len ? d - off : m->cfg.buf_len;
+
+		err = m->scfg.flash->read(m->scfg.flash->ctx, base + off, m->cfg.buf, k);
+		if (err == 0) {
+			err = mcuboot_feed(m, m->cfg.buf, k, true);
+		}
+		off += k;
+	}
+	return err;
+}
+
+/* A complete download found at init: make sure it is verified. */
+static int complete_check(struct dfu_mcuboot *m)
+{
+	int err = secondary_check(m, m->pair, true, &m->info);
+
+	if (err == 0) {
+		err = mcuboot_verdict(&m->info, m->cfg.key_count,
+				      (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0);
+	}
+	if (err == 0) {
+		const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[m->pair];
+
+		err = vrec_store(m, m->pair, m->scfg.offset, &m->info);
+		(void)pair;
+	}
+	return err == 0 ? DFU_TARGET_INIT_COMPLETE : err;
+}
+
+static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
+{
+	struct dfu_mcuboot *m = dfu_ctx_target_state(ctx);
+
+	if (m == NULL || m->cfg.board == NULL || m->cfg.buf == NULL || m->cfg.buf_len < 64u) {
+		return -EINVAL;
+	}
+	const struct dfu_mcuboot_pair *pair = pair_of(m, p->img_num);
+	struct dfu_mcuboot_layout l;
+
+	if (pair == NULL) {
+		return -ENOENT;
+	}
+	int err = dfu_mcuboot_layout(pair, 1, &l);
+
+	if (err == 0) {
+		err = revert_guard(m, pair);
+	}
+	if (err) {
+		return err;
+	}
+	uint32_t room = pair->secondary.size - l.image_offset; /* a padded file */
+
+	if (p->file_size > l.max_image_size && p->file_size != room) {
+		return -EFBIG;
+	}
+	m->crypto = m->cfg.crypto ? m->cfg.crypto : ctx->cfg->port->crypto;
+	if (p->reopen && m->stream.status != DFU_STREAM_CLOSED &&
+	    m->stream.status != DFU_STREAM_COMPLETE) {
+		err = dfu_stream_reopen(&m->stream);
+		return err ? err : resync(m);
+	}
+	if (p->reopen && m->stream.status == DFU_STREAM_COMPLETE) {
+		return DFU_TARGET_INIT_COMPLETE;
+	}
+	uint32_t eb = pair->secondary.flash->erase_block;
+	uint32_t size = (l.max_image_size + eb - 1u) / eb * eb;
+
+	m->scfg = (struct dfu_stream_cfg){
+		.flash = pair->secondary.flash,
+		.offset = image_base(pair, &l),
+		.size = size,
+		.buf = m->cfg.buf,
+		.buf_len = m->cfg.buf_len,
+		.kv = m->cfg.kv ? m->cfg.kv : ctx->cfg->port->kv,
+		.key = MCUBOOT_PROGRESS_KEY,
+		.checkpoint_blocks = m->cfg.checkpoint_blocks,
+		.flags = DFU_STREAM_LENGTH_LATER |
+			 ((m->cfg.flags & DFU_MCUBOOT_VERIFY_WRITES) ? DFU_STREAM_VERIFY_READBACK
+								     : 0u),
+	};
+	m->pair = (uint8_t)p->img_num;
+	m->max_img = l.max_image_size;
+	m->file_size = (uint32_t)p->file_size;
+	err = dfu_stream_open(&m->stream, &m->scfg, dfu_ctx_image_id(ctx));
+	if (err) {
+		return err;
+	}
+	m->stream.progress = ctx->cfg->progress;
+	m->stream.progress_user = ctx->cfg->user;
+	if (m->stream.status == DFU_STREAM_COMPLETE) {
+		mcuboot_parser_reset(m);
+		return complete_check(m);
+	}
+	err = resync(m);
+	if (err == 0 && m->pos == 0 && p->first != NULL && p->first_len >= MCUBOOT_HDR_SIZE) {
+		struct dfu_mcuboot_info tmp;
+
+		/* Early verdict on the header; nothing is consumed. */
+		err = mcuboot_hdr_decode(p->first, m->max_img, m->file_size,
+					 (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0, &tmp);
+	}
+	if (err) {
+		m->stream.status = DFU_STREAM_CLOSED;
+	}
+	return err;
+}
+
+static int mcuboot_offset_get(struct dfu_ctx *ctx, size_t *offset)
+{
+	struct dfu_mcuboot *m = dfu_ctx_target_state(ctx);
+
+	if (m->stream.status == DFU_STREAM_COMPLETE && m->file_size != 0) {
+		*offset = m->file_size; /* includes a padded file's tail */
+	} else {
+		*offset = dfu_stream_offset(&m->stream);
+	}
+	return 0;
+}
+
+static int mcuboot_write(void *state, const uint8_t *buf, size_t len)
+{
+	struct dfu_mcuboot *m = state;
+	uint32_t cap = m->file_size ? m->file_size : m->stream.size;
+
+	if (len > cap - m->pos) {
+		return -EFBIG;
+	}
+	if (m->stream.status != DFU_STREAM_OPEN) {
+		return -EPERM;
+	}
+	/* Hot path: payload bytes. */
+	if (m->phase == PHASE_BODY && len < m->area_end - m->pos) {
+		int err = dfu_stream_write(&m->stream, buf, len);
+
+		if (err == 0) {
+			uint32_t at = m->pos;
+
+			m->pos += (uint32_t)len;
+			if (at < m->hashed_end) {
+				err = mcuboot_hash_update(m->crypto, &m->sha, buf, len);
+			}
+		}
+		return err;
+	}
+	return mcuboot_feed(m, buf, len, false);
+}
+
+/* Verification failed: the download is discarded so that nothing can
+ * request it (record gone, header block erased). */
+static int discard(struct dfu_mcuboot *m, int verdict)
+{
+	(void)dfu_stream_reset(&m->stream);
+	return verdict;
+}
+
+static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
+{
+	struct dfu_mcuboot *m = dfu_ctx_target_state(ctx);
+	uint8_t digest[DFU_SHA256_SIZE];
+
+	if (!successful) {
+		return dfu_stream_abort(&m->stream);
+	}
+	if (m->stream.status == DFU_STREAM_COMPLETE) {
+		int err = complete_check(m);
+
+		return err == DFU_TARGET_INIT_COMPLETE ? 0 : err;
+	}
+	if (m->stream.status != DFU_STREAM_OPEN) {
+		return -EPERM;
+	}
+	if (m->phase != PHASE_TAIL || (m->file_size != 0 && m->pos < m->file_size)) {
+		return -ENODATA;
+	}
+	int err = mcuboot_tail_check(m);
+
+	if (err) {
+		return discard(m, err);
+	}
+	err = dfu_stream_finish(&m->stream);
+	if (err == 0) {
+		err = mcuboot_hash_finish(m->crypto, &m->sha, digest);
+	}
+	if (err) {
+		return err;
+	}
+	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[m->pair];
+	struct dfu_mcuboot_layout l;
+	struct dfu_mcuboot_info saved = m->info;
+
+	err = dfu_mcuboot_layout(pair, 1, &l);
+	if (err) {
+		return err;
+	}
+	struct mcuboot_verify_args a = vargs(m, pair, &l);
+
+	a.digest = (m->cfg.flags & DFU_MCUBOOT_NO_READBACK) ? digest : NULL;
+	err = mcuboot_verify(&a, &m->info);
+	m->info.file_request = saved.file_request;
+	m->info.file_align = saved.file_align;
+	if (err == 0) {
+		err = mcuboot_verdict(&m->info, m->cfg.key_count,
+				      (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0);
+	}
+	if (err == 0 && m->info.tlv_end != saved.tlv_end) {
+		err = -EILSEQ; /* flash does not hold what was streamed */
+	}
+	if (err) {
+		return discard(m, err);
+	}
+	return vrec_store(m, m->pair, a.base, &m->info);
+}
+
+static int schedule_one(struct dfu_mcuboot *m, uint8_t img, bool permanent, bool write)
+{
+	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[img];
+	struct dfu_mcuboot_info info;
+	int err = revert_guard(m, pair);
+
+	if (err == 0) {
+		err = secondary_check(m, img, m->stream.status != DFU_STREAM_OPEN, &info);
+	}
+	if (err == 0) {
+		err = mcuboot_verdict(&info, m->cfg.key_count,
+				      (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0);
+	}
+	if (err == 0 && (info.flags & MCUBOOT_F_NON_BOOTABLE)) {
+		err = -ENOEXEC;
+	}
+	if (err == 0 && write) {
+		err = dfu_mcuboot_trailer_request(pair, img, permanent);
+	}
+	return err;
+}
+
+int dfu_mcuboot_schedule(struct dfu_mcuboot *m, int img_num, bool permanent)
+{
+	if (m == NULL || m->cfg.board == NULL || m->cfg.buf == NULL) {
+		return -EINVAL;
+	}
+	if (img_num != -1) {
+		return pair_of(m, img_num) ? schedule_one(m, (uint8_t)img_num, permanent, true)
+					   : -ENOENT;
+	}
+	uint8_t n = m->cfg.board->pair_count;
+	uint32_t present = 0;
+
+	for (uint8_t i = 0; i < n && i < 32; i++) {
+		int err = schedule_one(m, i, permanent, false);
+
+		if (err == -ENOENT) {
+			continue; /* empty secondary */
+		}
+		if (err) {
+			return err;
+		}
+		present |= 1u << i;
+	}
+	if (present == 0) {
+		return -ENOENT;
+	}
+	for (uint8_t i = 0; i < n && i < 32; i++) {
+		if (present & (1u << i)) {
+			int err =
+				dfu_mcuboot_trailer_request(&m->cfg.board->pairs[i], i, permanent);
+			if (err) {
+				return err;
+			}
+		}
+	}
+	return 0;
+}
+
+static int mcuboot_schedule(struct dfu_ctx *ctx, int img_num)
+{
+	return dfu_mcuboot_schedule(dfu_ctx_target_state(ctx), img_num, false);
+}
+
+static int mcuboot_reset(struct dfu_ctx *ctx)
+{
+	struct dfu_mcuboot *m = dfu_ctx_target_state(ctx);
+	const struct dfu_mcuboot_pair *pair = pair_of(m, m->pair);
+	struct dfu_mcuboot_layout l;
+	int err = pair ? dfu_mcuboot_layout(pair, 1, &l) : -EINVAL;
+
+	if (err == 0) {
+		err = revert_guard(m, pair);
+	}
+	if (err) {
+		return err;
+	}
+	const struct dfu_kv *kv = kv_of(m);
+	char key[DFU_MCUBOOT_KEY_LEN];
+
+	mcuboot_vkey(key, m->pair);
+	if (kv != NULL) {
+		err = kv->remove(kv->ctx, key);
+	}
+	if (err == 0) {
+		err = dfu_stream_reset(&m->stream); /* progress record, header block */
+	}
+	if (err == 0) {
+		err = dfu_mcuboot_trailer_erase(pair, 1);
+	}
+	m->stream.status = DFU_STREAM_CLOSED;
+	return err;
+}
+
+const struct dfu_target_ops dfu_target_mcuboot_ops = {
+	.type = DFU_TARGET_IMAGE_TYPE_MCUBOOT,
+	.name = "mcuboot",
+	.identify = NULL,
+	.init = mcuboot_init,
+	.offset_get = mcuboot_offset_get,
+	.write = mcuboot_write,
+	.done = mcuboot_done,
+	.schedule_update = mcuboot_schedule,
+	.reset = mcuboot_reset,
+};
+
+/* ---- confirm, state, s0/s1 ------------------------------------------- */
+
+int dfu_mcuboot_confirm(struct dfu_mcuboot *m, int img_num)
+{
+	const struct dfu_mcuboot_pair *pair = pair_of(m, img_num);
+
+	return pair ? dfu_mcuboot_trailer_confirm(pair) : -ENOENT;
+}
+
+static int primary_state(const struct dfu_mcuboot_pair *pair, struct dfu_mcuboot_slot_state *s)
+{
+	uint8_t b[MCUBOOT_HDR_SIZE];
+	int err = pair->primary.flash->read(pair->primary.flash->ctx, pair->primary.offset, b,
+					    sizeof(b));
+
+	if (err == 0) {
+		s->present =
+			mcuboot_hdr_decode(b, pair->primary.size, 0, true, &s->info) == 0 ? 1 : 0;
+		err = dfu_mcuboot_trailer_read(pair, 0, &s->trailer);
+	}
+	return err;
+}
+
+int dfu_mcuboot_state(struct dfu_mcuboot *m, int img_num, struct dfu_mcuboot_pair_state *out)
+{
+	const struct dfu_mcuboot_pair *pair = pair_of(m, img_num);
+
+	if (pair == NULL || out == NULL) {
+		return pair == NULL ? -ENOENT : -EINVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	if (m->crypto == NULL) {
+		m->crypto = m->cfg.crypto;
+	}
+	int err = primary_state(pair, &out->primary);
+
+	if (err == 0) {
+		err = dfu_mcuboot_trailer_read(pair, 1, &out->secondary.trailer);
+	}
+	if (err) {
+		return err;
+	}
+	struct dfu_mcuboot_slot_state *s = &out->secondary;
+
+	if (m->scfg.kv == NULL) {
+		m->scfg.kv = m->cfg.kv;
+	}
+	err = secondary_check(m, (uint8_t)img_num, m->stream.status != DFU_STREAM_OPEN, &s->info);
+	if (err == 0) {
+		s->present = 1;
+		s->verified = s->info.hash;
+	} else if (err != -ENOENT && err != -EBADMSG && err != -EFBIG && err != -ENOTSUP) {
+		return err;
+	}
+	out->swap = (uint8_t)dfu_mcuboot_swap_type(pair, &out->primary.trailer, &s->trailer);
+	out->revert_guard = pair->mode != DFU_MCUBOOT_OVERWRITE &&
+			    out->primary.trailer.magic == DFU_MCUBOOT_GOOD &&
+			    out->primary.trailer.copy_done == DFU_MCUBOOT_GOOD &&
+			    out->primary.trailer.image_ok == DFU_MCUBOOT_UNSET;
+	bool ok = s->present && !(s->info.flags & MCUBOOT_F_NON_BOOTABLE) &&
+		  mcuboot_verdict(&s->info, m->cfg.key_count,
+				  (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0) == 0;
+
+	out->will_install =
+		(out->swap == DFU_MCUBOOT_SWAP_TEST || out->swap == DFU_MCUBOOT_SWAP_PERM) && ok;
+	return 0;
+}
+
+int dfu_mcuboot_b1_variant(const struct dfu_mcuboot *m)
+{
+	if (m == NULL || m->cfg.b1_active_slot == NULL) {
+		return -ENOTSUP;
+	}
+	int active = m->cfg.b1_active_slot(m->cfg.user);
+
+	if (active < 0) {
+		return active;
+	}
+	return active == 0 ? 1 : 0;
+}
+
+int dfu_mcuboot_b1_select(const char *paths, size_t max_len, int variant, const char **path,
+			  size_t *len)
+{
+	if (paths == NULL || path == NULL || len == NULL || (variant != 0 && variant != 1)) {
+		return -EINVAL;
+	}
+	size_t n = 0;
+	size_t sp = 0;
+	size_t spaces = 0;
+
+	while (n < max_len && paths[n] != '\0') {
+		if (paths[n] == ' ') {
+			sp = n;
+			spaces++;
+		}
+		n++;
+	}
+	if (n == max_len || spaces != 1 || sp == 0 || sp + 1 == n) {
+		return -EINVAL;
+	}
+	*path = variant == 0 ? paths : paths + sp + 1;
+	*len = variant == 0 ? sp : n - sp - 1;
+	return 0;
+}

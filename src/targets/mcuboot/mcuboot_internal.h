@@ -1,0 +1,56 @@
+/*
+ * MCUboot target internals shared by its files.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef MCUBOOT_INTERNAL_H_
+#define MCUBOOT_INTERNAL_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dfu/dfu_target_mcuboot.h"
+
+/* Parser phases (struct dfu_mcuboot.phase). */
+enum {
+	PHASE_HDR = 0, /* collecting the 32-byte header */
+	PHASE_BODY,    /* header padding and payload */
+	PHASE_PINFO,   /* protected TLV info */
+	PHASE_PHDR,    /* protected TLV entry header */
+	PHASE_PVAL,    /* protected TLV value */
+	PHASE_INFO,    /* TLV info */
+	PHASE_UHDR,    /* TLV entry header */
+	PHASE_UVAL,    /* TLV value */
+	PHASE_TAIL,    /* after the TLVs: padding / trailer of a padded file */
+};
+
+/* Bytes before the end of a padded file that may hold trailer fields
+ * (swap_info for A = 32 sits 128 bytes before the end). */
+#define MCUBOOT_TRAILER_SPAN 160u
+
+/* Store keys: "mcuboot/p" (stream progress), "mcuboot/vN" (verified). */
+#define DFU_MCUBOOT_KEY_LEN 12
+#define MCUBOOT_PROGRESS_KEY "mcuboot/p"
+
+static inline void mcuboot_vkey(char key[DFU_MCUBOOT_KEY_LEN], uint8_t pair)
+{
+	static const char base[] = "mcuboot/v";
+
+	for (size_t i = 0; i < sizeof(base) - 1; i++) {
+		key[i] = base[i];
+	}
+	key[sizeof(base) - 1] = (char)('0' + pair / 10);
+	key[sizeof(base)] = (char)('0' + pair % 10);
+	key[sizeof(base) + 1] = '\0';
+}
+
+void mcuboot_parser_reset(struct dfu_mcuboot *m);
+
+/* Run n image bytes through the parser; replay = bytes read back from flash
+ * on resume (hashed and parsed, not programmed, slot not claimed). */
+int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay);
+
+/* Check the bytes after the TLVs (padded file) and decode its trailer. */
+int mcuboot_tail_check(struct dfu_mcuboot *m);
+
+#endif /* MCUBOOT_INTERNAL_H_ */

@@ -1,0 +1,363 @@
+/*
+ * MCUboot target, download side: the parser that every image byte passes
+ * through (header check, hashing, TLV walk, padded-file tail), feeding the
+ * stream writer. Replayed from flash on resume so that its state always
+ * matches the durable prefix.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dfu/dfu_config.h"
+#include "dfu_util.h"
+#include "mcuboot_image.h"
+#include "mcuboot_internal.h"
+
+void mcuboot_parser_reset(struct dfu_mcuboot *m)
+{
+	memset(&m->info, 0, sizeof(m->info));
+	m->pos = 0;
+	m->hashed_end = 0;
+	m->area_end = 0;
+	m->item_end = 0;
+	m->hn = 0;
+	m->phase = PHASE_HDR;
+	m->cur_type = 0;
+	m->trl_n = 0;
+	memset(m->magic, m->scfg.flash->erase_value, sizeof(m->magic));
+}
+
+/* Program (unless replaying) and hash k bytes that sit at image offset at. */
+static int emit(struct dfu_mcuboot *m, uint32_t at, const uint8_t *p, uint32_t k, bool replay)
+{
+	if (!replay) {
+		int err = dfu_stream_write(&m->stream, p, k);
+
+		if (err) {
+			return err;
+		}
+	}
+	if (at < m->hashed_end) {
+		uint32_t h = m->hashed_end - at < k ? m->hashed_end - at : k;
+
+		return mcuboot_hash_update(m->crypto, &m->sha, p, h);
+	}
+	return 0;
+}
+
+static int version_check(struct dfu_mcuboot *m)
+{
+	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[m->pair];
+	uint8_t b[MCUBOOT_HDR_SIZE];
+	struct dfu_mcuboot_info run;
+	int err = pair->primary.flash->read(pair->primary.flash->ctx, pair->primary.offset, b,
+					    sizeof(b));
+
+	if (err) {
+		return err;
+	}
+	if (mcuboot_hdr_decode(b, UINT32_MAX, 0, true, &run) != 0) {
+		return 0; /* no valid running image header: nothing to compare */
+	}
+	const struct dfu_mcuboot_info *n = &m->info;
+	uint64_t vn = ((uint64_t)n->major << 56) | ((uint64_t)n->minor << 48) |
+		      ((uint64_t)n->revision << 32) | n->build;
+	uint64_t vr = ((uint64_t)run.major << 56) | ((uint64_t)run.minor << 48) |
+		      ((uint64_t)run.revision << 32) | run.build;
+
+	return vn > vr ? 0 : -ESTALE;
+}
+
+/* First download byte of a new download reaches flash: claim the slot. */
+static int claim(struct dfu_mcuboot *m)
+{
+	const struct dfu_kv *kv = m->scfg.kv;
+	int err = 0;
+
+	if (kv != NULL) {
+		char key[DFU_MCUBOOT_KEY_LEN];
+
+		mcuboot_vkey(key, m->pair);
+		err = kv->remove(kv->ctx, key);
+	}
+	if (err == 0) {
+		err = dfu_mcuboot_trailer_erase(&m->cfg.board->pairs[m->pair], 1);
+	}
+	if (err == 0) {
+		m->fresh = 0;
+	}
+	return err;
+}
+
+static int header_done(struct dfu_mcuboot *m, bool replay)
+{
+	int err = mcuboot_hdr_decode(m->hb, m->max_img, m->file_size,
+				     (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0, &m->info);
+
+	if (err == 0 && !replay && (m->cfg.flags & DFU_MCUBOOT_DENY_DOWNGRADE)) {
+		err = version_check(m);
+	}
+	if (err) {
+		return err;
+	}
+	m->hashed_end = (uint32_t)m->info.hdr_size + m->info.img_size + m->info.prot_size;
+	m->area_end = (uint32_t)m->info.hdr_size + m->info.img_size; /* end of the body */
+	if (!replay && m->fresh) {
+		err = claim(m);
+		if (err) {
+			return err;
+		}
+	}
+	m->hn = 0;
+	m->phase = PHASE_BODY;
+	return emit(m, 0, m->hb, MCUBOOT_HDR_SIZE, replay);
+}
+
+/* The protected TLVs have passed (or there are none). */
+static int enter_info(struct dfu_mcuboot *m)
+{
+	uint32_t min = m->cfg.min_security_counter;
+
+	if (min != 0 && (!m->info.has_sec_cnt || m->info.sec_cnt < min)) {
+		return -ESTALE;
+	}
+	m->phase = PHASE_INFO;
+	return 0;
+}
+
+/* A complete 4-byte TLV info or entry header is in hb. */
+static int tlv_header(struct dfu_mcuboot *m)
+{
+	uint16_t a = mcuboot_le16(m->hb);
+	uint16_t b = mcuboot_le16(&m->hb[2]);
+
+	m->hn = 0;
+	switch (m->phase) {
+	case PHASE_PINFO:
+		if (a != MCUBOOT_TLV_PROT_INFO || b != m->info.prot_size) {
+			return -EBADMSG;
+		}
+		m->area_end = m->hashed_end;
+		m->phase = PHASE_PHDR;
+		return 0;
+	case PHASE_INFO: {
+		if (a != MCUBOOT_TLV_INFO || b < 4u) {
+			return -EBADMSG;
+		}
+		uint64_t end = (uint64_t)m->hashed_end + b;
+
+		if (end > m->max_img || (m->file_size != 0 && end > m->file_size)) {
+			return -EFBIG;
+		}
+		m->info.tlv_end = (uint32_t)end;
+		m->area_end = (uint32_t)end;
+		m->phase = PHASE_UHDR;
+		return dfu_stream_set_length(&m->stream, m->info.tlv_end);
+	}
+	default: /* PHDR or UHDR: an entry */
+		if (b > m->area_end - m->pos) {
+			return -EBADMSG;
+		}
+		if (m->phase == PHASE_PHDR && a == MCUBOOT_TLV_SEC_CNT && b != 4u) {
+			return -EBADMSG;
+		}
+		m->cur_type = a;
+		m->item_end = m->pos + b;
+		m->phase = m->phase == PHASE_PHDR ? PHASE_PVAL : PHASE_UVAL;
+		return 0;
+	}
+}
+
+/* Bytes after the TLVs: the erase value, or a trailer ending the file. */
+static int tail(struct dfu_mcuboot *m, const uint8_t *p, uint32_t k)
+{
+	uint8_t ev = m->scfg.flash->erase_value;
+
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t d = m->file_size - (m->pos + i); /* distance from the end */
+
+		if (m->file_size != 0 && d <= sizeof(m->magic)) {
+			m->magic[sizeof(m->magic) - d] = p[i];
+		} else if (p[i] != ev) {
+			if (m->file_size == 0 || d > MCUBOOT_TRAILER_SPAN ||
+			    m->trl_n >= sizeof(m->trl)) {
+				return -EBADMSG;
+			}
+			m->trl[m->trl_n] = p[i];
+			m->trl_pos[m->trl_n++] = (uint8_t)d;
+		}
+	}
+	return 0;
+}
+
+int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
+{
+	while (n > 0) {
+		uint32_t k;
+		int err = 0;
+
+		switch (m->phase) {
+		case PHASE_HDR:
+			k = MCUBOOT_HDR_SIZE - m->hn;
+			k = n < k ? (uint32_t)n : k;
+			memcpy(&m->hb[m->hn], p, k);
+			m->hn += (uint8_t)k;
+			m->pos += k;
+			if (m->hn == MCUBOOT_HDR_SIZE) {
+				err = header_done(m, replay);
+			}
+			break;
+		case PHASE_BODY:
+			k = m->area_end - m->pos;
+			k = n < k ? (uint32_t)n : k;
+			err = emit(m, m->pos, p, k, replay);
+			m->pos += k;
+			if (err == 0 && m->pos == m->area_end) {
+				if (m->info.prot_size != 0) {
+					m->phase = PHASE_PINFO;
+				} else {
+					err = enter_info(m);
+				}
+			}
+			break;
+		case PHASE_PHDR:
+		case PHASE_UHDR:
+			if (m->pos == m->area_end) {
+				k = 0;
+				if (m->phase == PHASE_PHDR) {
+					err = enter_info(m);
+				} else {
+					m->phase = PHASE_TAIL;
+				}
+				break;
+			}
+			if (m->hn == 0 && m->area_end - m->pos < 4u) {
+				return -EBADMSG; /* entry header runs past the area */
+			}
+			/* fall through */
+		case PHASE_PINFO:
+		case PHASE_INFO:
+			k = 4u - m->hn;
+			k = n < k ? (uint32_t)n : k;
+			err = emit(m, m->pos, p, k, replay);
+			memcpy(&m->hb[m->hn], p, k);
+			m->hn += (uint8_t)k;
+			m->pos += k;
+			if (err == 0 && m->hn == 4u) {
+				err = tlv_header(m);
+			}
+			break;
+		case PHASE_PVAL:
+		case PHASE_UVAL:
+			k = m->item_end - m->pos;
+			k = n < k ? (uint32_t)n : k;
+			if (m->phase == PHASE_PVAL && m->cur_type == MCUBOOT_TLV_SEC_CNT) {
+				for (uint32_t i = 0; i < k; i++) {
+					m->hb[4u + 4u - (m->item_end - m->pos - i)] = p[i];
+				}
+			}
+			err = emit(m, m->pos, p, k, replay);
+			m->pos += k;
+			if (err == 0 && m->pos == m->item_end) {
+				if (m->phase == PHASE_PVAL && m->cur_type == MCUBOOT_TLV_SEC_CNT) {
+					m->info.sec_cnt = dfu_get_le32(&m->hb[4]);
+					m->info.has_sec_cnt = 1;
+				}
+				m->phase = m->phase == PHASE_PVAL ? PHASE_PHDR : PHASE_UHDR;
+			}
+			break;
+		default: /* PHASE_TAIL */
+			k = (uint32_t)n;
+			err = tail(m, p, k);
+			m->pos += k;
+			break;
+		}
+		if (err) {
+			return err;
+		}
+		p += k;
+		n -= k;
+	}
+	/* A TLV area that ends exactly at the end of this chunk. */
+	if (m->phase == PHASE_PHDR && m->pos == m->area_end) {
+		return enter_info(m);
+	}
+	if (m->phase == PHASE_UHDR && m->pos == m->area_end) {
+		m->phase = PHASE_TAIL;
+	}
+	return 0;
+}
+
+/* The A-encoded magic's fixed part (A != 8), and the A = 8 magic. */
+static const uint8_t magic_tail[14] = {0x2d, 0xe1, 0x5d, 0x29, 0x41, 0x0b, 0x8d,
+				       0x77, 0x67, 0x9c, 0x11, 0x0f, 0x1f, 0x8a};
+static const uint8_t magic_8[16] = {0x77, 0xc2, 0x95, 0xf3, 0x60, 0xd2, 0xef, 0x7f,
+				    0x35, 0x52, 0x50, 0x0f, 0x2c, 0xb6, 0x79, 0x80};
+
+/* Byte at distance d from the end of the file (tail bytes only). */
+static uint8_t tail_at(const struct dfu_mcuboot *m, uint32_t d, uint8_t ev)
+{
+	if (d <= sizeof(m->magic)) {
+		return m->magic[sizeof(m->magic) - d];
+	}
+	for (uint8_t i = 0; i < m->trl_n; i++) {
+		if (m->trl_pos[i] == d) {
+			return m->trl[i];
+		}
+	}
+	return ev;
+}
+
+int mcuboot_tail_check(struct dfu_mcuboot *m)
+{
+	uint8_t ev = m->scfg.flash->erase_value;
+	const uint8_t *last = &m->magic[16];
+	uint32_t tail_len = m->pos - m->info.tlv_end;
+	uint32_t a;
+	bool blank = true;
+
+	m->info.file_request = 0;
+	m->info.file_align = 0;
+	for (uint32_t d = 1; d <= 16 && d <= tail_len; d++) {
+		blank = blank && last[16 - d] == ev;
+	}
+	if (tail_len < 16 || blank) {
+		/* No magic: every tail byte must be erased. */
+		for (uint32_t d = 1; d <= 32 && d <= tail_len; d++) {
+			if (tail_at(m, d, ev) != ev) {
+				return -EBADMSG;
+			}
+		}
+		return m->trl_n == 0 ? 0 : -EBADMSG;
+	}
+	if (memcmp(last, magic_8, 16) == 0) {
+		a = 8;
+	} else if (memcmp(&last[2], magic_tail, sizeof(magic_tail)) == 0 &&
+		   (mcuboot_le16(last) == 16 || mcuboot_le16(last) == 32)) {
+		a = mcuboot_le16(last);
+	} else {
+		return -EBADMSG;
+	}
+	/* image_ok at ALIGN_DOWN(S - 16 - A, A) for a slot-sized file */
+	uint32_t ok = (16 + a + a - 1) / a * a;
+	uint32_t fields[3] = {ok, ok + a, ok + 2 * a};
+
+	/* Every non-erased byte before the magic is one of the fields. */
+	for (uint32_t d = 17; d <= MCUBOOT_TRAILER_SPAN && d <= tail_len; d++) {
+		uint8_t v = tail_at(m, d, ev);
+
+		if (v != ev && d != fields[0] && d != fields[1] && d != fields[2]) {
+			return -EBADMSG;
+		}
+	}
+	uint8_t image_ok = tail_at(m, fields[0], ev);
+
+	if ((image_ok != ev && image_ok != 0x01) ||
+	    (tail_at(m, fields[1], ev) != ev && tail_at(m, fields[1], ev) != 0x01)) {
+		return -EBADMSG;
+	}
+	m->info.file_request = image_ok == 0x01 ? DFU_MCUBOOT_SWAP_PERM : DFU_MCUBOOT_SWAP_TEST;
+	m->info.file_align = (uint8_t)a;
+	return 0;
+}
