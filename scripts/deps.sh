@@ -12,7 +12,8 @@ have valgrind || need+=(valgrind)
 have arm-none-eabi-gcc || need+=(gcc-arm-none-eabi)
 [ -d /usr/lib/arm-none-eabi/newlib ] || [ -d /usr/lib/arm-none-eabi/lib ] || need+=(libnewlib-arm-none-eabi)
 have qemu-system-arm || need+=(qemu-system-arm)
-# mbedTLS: reference SHA-256 for the host tests and bench (test_sha256, bench_cpu sha).
+# mbedTLS 2.x: reference SHA-256 for the host tests and bench (test_sha256, bench_cpu sha)
+# and the host crypto port ports/mbedtls (signature checks in test_mcuboot_img_sig).
 [ -f /usr/include/mbedtls/sha256.h ] || need+=(libmbedtls-dev)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "deps: installing ${need[*]}"

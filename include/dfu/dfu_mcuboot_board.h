@@ -87,14 +87,29 @@ struct dfu_mcuboot_layout {
 };
 
 /**
- * Check a pair (slots inside their devices, aligned, A in {8, 16, 32},
- * w <= A, mode known, slots large enough) and compute the layout of the
- * given slot of it (which = 0 primary, 1 secondary). max_image_size follows
- * the bootloader (T = ALIGN_UP(trailer_size, sector), Np/Ns = sectors):
+ * Check a pair (slots inside their devices, erase-block aligned, not
+ * overlapping, sizes multiples of A; A in {8, 16, 32}; w <= A and w divides
+ * A; mode known; image_offset erase-block aligned; slots large enough that
+ * max_image_size > 0) and compute the layout of the given slot of it
+ * (which = 0 primary, 1 secondary).
+ *
+ * trailer_size = swap status + trailer info (the same for both slots):
+ *   swap status  = sectors x states x w, sectors = max_img_sectors, states
+ *                  = 3 (move, scratch), 2 (offset), 0 (overwrite-only keeps
+ *                  no swap status), w = the larger write block of the two
+ *                  slots' devices;
+ *   trailer info = 4A (+ A in offset mode) + ALIGN_UP(16, A).
+ * Encryption key fields are not counted: encrypted-image trailers are not
+ * supported.
+ *
+ * max_image_size (T = ALIGN_UP(trailer_size, sector), Np/Ns = sectors):
  *   move:      min(Np*sec - T - sec, Ns*sec - T)
  *   offset:    min(Np*sec - T, Ns*sec - T - sec)
  *   scratch:   min(Np, Ns)*sec - T (conservative)
- *   overwrite: the secondary's swap_info offset
+ *   overwrite: min(Np, Ns)*sec - T (conservative: the bootloader allows up
+ *              to the swap_info offset, but the trailer erase blocks are
+ *              kept free of image bytes so a request can erase them)
+ * and never more than Ns*sec - T - image_offset.
  * Returns 0 or -EINVAL.
  */
 int dfu_mcuboot_layout(const struct dfu_mcuboot_pair *pair, int which,
@@ -121,7 +136,7 @@ struct dfu_mcuboot_trailer {
 	uint8_t image_ok;  /**< enum dfu_mcuboot_tstate (GOOD = SET). */
 	uint8_t copy_done; /**< enum dfu_mcuboot_tstate (GOOD = SET). */
 	uint8_t swap_type; /**< swap_info low nibble; 0 when erased or > 4. */
-	uint8_t swap_img;  /**< swap_info high nibble; 0 when erased. */
+	uint8_t swap_img;  /**< swap_info high nibble; 0 when erased or type > 4. */
 	bool clean;        /**< Every byte MCUboot's request writes (swap_info,
 				copy_done, image_ok, magic area) is erased. */
 };
@@ -133,7 +148,8 @@ int dfu_mcuboot_trailer_read(const struct dfu_mcuboot_pair *pair, int which,
 /**
  * The swap type MCUboot will choose for this pair from the two trailers
  * (bootutil's table, rows evaluated in order, offset-mode row included).
- * Does not look at the images themselves.
+ * Does not look at the images themselves. A NULL trailer counts as all
+ * UNSET; a NULL pair as not offset mode.
  */
 enum dfu_mcuboot_swap dfu_mcuboot_swap_type(const struct dfu_mcuboot_pair *pair,
 					    const struct dfu_mcuboot_trailer *primary,
@@ -150,10 +166,16 @@ int dfu_mcuboot_trailer_erase(const struct dfu_mcuboot_pair *pair, int which);
  * block, then the magic area last, as the commit: a power cut leaves either
  * no request (magic UNSET or BAD) or exactly the one asked for.
  *
- * Before writing: a trailer already holding the same request → 0, nothing
- * written; a GOOD magic with the other request → -EALREADY; a trailer that
- * is not clean (a torn earlier request, a BAD magic, stale fields) → its
- * erase blocks are erased first. Returns 0 or a flash error unchanged.
+ * Before writing, the pending request is taken as MCUboot sees it (magic
+ * GOOD, image_ok UNSET → test, unless offset mode's copy_done SET makes it
+ * a revert; image_ok SET → permanent; swap_info is not looked at, so an
+ * imgtool --pad trailer is a pending test request): the same request
+ * pending → 0, nothing written; the other request pending → -EALREADY.
+ * Otherwise the trailer's erase blocks are always erased first, clean or
+ * not (a torn earlier request, a BAD magic, stale fields; and a trailer
+ * that reads erased after a power cut may not be reliably erased, see
+ * dfu_port.h), then the fields are written. img must be 0..14 (-EINVAL).
+ * Returns 0, -EINVAL, -EALREADY or a flash error unchanged.
  */
 int dfu_mcuboot_trailer_request(const struct dfu_mcuboot_pair *pair, int img, bool permanent);
 
@@ -161,7 +183,9 @@ int dfu_mcuboot_trailer_request(const struct dfu_mcuboot_pair *pair, int img, bo
  * Confirm the image in the primary slot as MCUboot's boot_set_confirmed:
  * magic GOOD and image_ok UNSET → write image_ok; magic UNSET (image
  * programmed without a trailer) or image_ok already SET → 0, nothing
- * written; magic BAD or image_ok BAD → -EBADMSG.
+ * written; magic BAD or image_ok BAD → -EBADMSG (also when image_ok's first
+ * byte is erased but the rest of its write block is not: programming it
+ * would break the flash contract).
  */
 int dfu_mcuboot_trailer_confirm(const struct dfu_mcuboot_pair *pair);
 

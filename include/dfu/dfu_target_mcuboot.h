@@ -58,6 +58,13 @@
  * schedule refuse with -EBUSY unless DFU_MCUBOOT_FORCE is set. Confirm the
  * running image first (dfu_mcuboot_confirm()).
  *
+ * dfu_mcuboot_schedule(), _state() and _confirm() work without a download
+ * in this boot (e.g. after a reboot); before the first init they use
+ * cfg.kv and cfg.crypto (set them, or the verified record is not found and
+ * signatures cannot be checked). They use the staging buffer for a
+ * verification from flash, so while a download is in progress on the same
+ * target they only trust verified records.
+ *
  * Errors (negative errno, by symbol):
  *   -ENOENT   no pair with that image number.
  *   -EFBIG    file_size, or the sizes in the header / TLV info, exceed the
@@ -66,7 +73,8 @@
  *             TLV info magic or total, a TLV running past its area, no
  *             SHA-256 TLV, non-erased bytes after the TLVs that are not a
  *             trailer.
- *   -ENOTSUP  encrypted image without DFU_MCUBOOT_ALLOW_UNVERIFIED; no
+ *   -ENOTSUP  encrypted image without DFU_MCUBOOT_ALLOW_UNVERIFIED (at the
+ *             header, or at schedule when the flag was dropped since); no
  *             SHA-256 TLV but another hash (SHA-384/512 builds); keys are
  *             configured and the signature's algorithm is not supported by
  *             the crypto port.
@@ -78,8 +86,7 @@
  *             (DFU_MCUBOOT_DENY_DOWNGRADE), or security counter below
  *             min_security_counter.
  *   -ENOEXEC  schedule of a NON_BOOTABLE image (downloaded and verified,
- *             never requested), or of an unverifiable (encrypted) image
- *             without DFU_MCUBOOT_ALLOW_UNVERIFIED.
+ *             never requested).
  *   -EALREADY schedule asks for a request other than the one pending
  *             (permanent after test, or test after permanent).
  *   -EBUSY    revert guard (above).

@@ -213,7 +213,7 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 		return err ? err : resync(m);
 	}
 	if (p->reopen && m->stream.status == DFU_STREAM_COMPLETE) {
-		return DFU_TARGET_INIT_COMPLETE;
+		return complete_check(m);
 	}
 	uint32_t eb = pair->secondary.flash->erase_block;
 	uint32_t size = (l.max_image_size + eb - 1u) / eb * eb;
@@ -275,6 +275,9 @@ static int mcuboot_write(void *state, const uint8_t *buf, size_t len)
 	struct dfu_mcuboot *m = state;
 	uint32_t cap = m->file_size ? m->file_size : m->stream.size;
 
+	if (m->phase == PHASE_BAD) {
+		return -EPIPE; /* malformed image: init again (or reset) */
+	}
 	if (len > cap - m->pos) {
 		return -EFBIG;
 	}
@@ -295,13 +298,24 @@ static int mcuboot_write(void *state, const uint8_t *buf, size_t len)
 		}
 		return err;
 	}
-	return mcuboot_feed(m, buf, len, false);
+	int err = mcuboot_feed(m, buf, len, false);
+
+	if (err != 0 && m->phase != PHASE_BAD && m->stream.status != DFU_STREAM_FAILED) {
+		/* The image is malformed (not a flash error): refuse the rest,
+		 * and once flash was touched discard what is there. */
+		m->phase = PHASE_BAD;
+		if (!m->fresh) {
+			(void)dfu_stream_reset(&m->stream);
+		}
+	}
+	return err;
 }
 
 /* Verification failed: the download is discarded so that nothing can
  * request it (record gone, header block erased). */
 static int discard(struct dfu_mcuboot *m, int verdict)
 {
+	m->phase = PHASE_BAD;
 	(void)dfu_stream_reset(&m->stream);
 	return verdict;
 }
@@ -311,6 +325,9 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 	struct dfu_mcuboot *m = dfu_ctx_target_state(ctx);
 	uint8_t digest[DFU_SHA256_SIZE];
 
+	if (m->phase == PHASE_BAD) {
+		return successful ? -EPIPE : 0;
+	}
 	if (!successful) {
 		return dfu_stream_abort(&m->stream);
 	}
@@ -386,11 +403,23 @@ static int schedule_one(struct dfu_mcuboot *m, uint8_t img, bool permanent, bool
 	return err;
 }
 
+/* Store and crypto for calls made without an init in this boot. */
+static void bind_cfg(struct dfu_mcuboot *m)
+{
+	if (m->scfg.kv == NULL) {
+		m->scfg.kv = m->cfg.kv;
+	}
+	if (m->crypto == NULL) {
+		m->crypto = m->cfg.crypto;
+	}
+}
+
 int dfu_mcuboot_schedule(struct dfu_mcuboot *m, int img_num, bool permanent)
 {
 	if (m == NULL || m->cfg.board == NULL || m->cfg.buf == NULL) {
 		return -EINVAL;
 	}
+	bind_cfg(m);
 	if (img_num != -1) {
 		return pair_of(m, img_num) ? schedule_one(m, (uint8_t)img_num, permanent, true)
 					   : -ENOENT;
@@ -502,9 +531,7 @@ int dfu_mcuboot_state(struct dfu_mcuboot *m, int img_num, struct dfu_mcuboot_pai
 		return pair == NULL ? -ENOENT : -EINVAL;
 	}
 	memset(out, 0, sizeof(*out));
-	if (m->crypto == NULL) {
-		m->crypto = m->cfg.crypto;
-	}
+	bind_cfg(m);
 	int err = primary_state(pair, &out->primary);
 
 	if (err == 0) {
@@ -515,9 +542,6 @@ int dfu_mcuboot_state(struct dfu_mcuboot *m, int img_num, struct dfu_mcuboot_pai
 	}
 	struct dfu_mcuboot_slot_state *s = &out->secondary;
 
-	if (m->scfg.kv == NULL) {
-		m->scfg.kv = m->cfg.kv;
-	}
 	err = secondary_check(m, (uint8_t)img_num, m->stream.status != DFU_STREAM_OPEN, &s->info);
 	if (err == 0) {
 		s->present = 1;

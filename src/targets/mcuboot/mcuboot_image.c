@@ -281,7 +281,7 @@ static int tlv_entry(const struct mcuboot_verify_args *a, struct walk *w,
 	case MCUBOOT_TLV_KEYHASH:
 		w->key = -1;
 		w->pub_off = 0;
-		if (len == DFU_SHA256_SIZE && a->key_count > 0) {
+		if (len == DFU_SHA256_SIZE && a->key_count > 0 && w->digest != NULL) {
 			err = rd(a, off, buf, sizeof(buf));
 			if (err == 0) {
 				w->key = match_key(a, buf, &err);
@@ -291,8 +291,8 @@ static int tlv_entry(const struct mcuboot_verify_args *a, struct walk *w,
 	case MCUBOOT_TLV_PUBKEY:
 		w->key = -1;
 		w->pub_off = 0;
-		if (a->key_count == 0 || len == 0) {
-			return 0;
+		if (a->key_count == 0 || len == 0 || w->digest == NULL) {
+			return 0; /* keys are only matched when signatures are checked */
 		}
 		err = mcuboot_hash_start(a->crypto, a->sha);
 		for (uint32_t i = 0; err == 0 && i < len; i += sizeof(buf)) {

@@ -22,6 +22,7 @@ enum {
 	PHASE_UHDR,    /* TLV entry header */
 	PHASE_UVAL,    /* TLV value */
 	PHASE_TAIL,    /* after the TLVs: padding / trailer of a padded file */
+	PHASE_BAD,     /* the image is malformed: sticky until the next init */
 };
 
 /* Bytes before the end of a padded file that may hold trailer fields

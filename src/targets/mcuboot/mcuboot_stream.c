@@ -267,6 +267,8 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 				m->phase = m->phase == PHASE_PVAL ? PHASE_PHDR : PHASE_UHDR;
 			}
 			break;
+		case PHASE_BAD:
+			return -EPIPE;
 		default: /* PHASE_TAIL */
 			k = (uint32_t)n;
 			err = tail(m, p, k);
