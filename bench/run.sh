@@ -84,7 +84,7 @@ for label, names in (("dfu_sha256_update", ("dfu_sha256_update",)),
         print(f"{label}: not measured (bench_cpu built without mbedTLS?)")
     else:
         print(f"{label}: {ir:,} Ir = {ir / n:.2f} instr/byte"
-              + (" (target <= 45)" if label.startswith("dfu") else ""))
+             )
 print()
 print("== MCUboot target (callgrind, -O2): 1 MiB image in 1 KiB chunks, 512 B buffer,"
       " simulated port excluded")

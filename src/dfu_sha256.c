@@ -76,17 +76,18 @@ static inline void put_be32(uint8_t *p, uint32_t v)
 		bc = ab_;                                  \
 	} while (0)
 
-/* Hashes n whole 64-byte blocks at p into st. */
+#define SCHED(t) (W[t] += SSIG1(W[((t) + 14) & 15]) + W[((t) + 9) & 15] + SSIG0(W[((t) + 1) & 15]))
+
+/* Hashes n whole 64-byte blocks at p into st. The message schedule lives
+ * in a 16-word window updated in place before each group of 16 rounds
+ * (W[t] for t >= 16 only needs W[t-16..t-1]): 64 bytes of stack. */
 static void compress(uint32_t st[8], const uint8_t *p, size_t n)
 {
-	uint32_t W[64];
+	uint32_t W[16];
 
 	while (n-- > 0) {
 		for (unsigned t = 0; t < 16; t++) {
 			W[t] = get_be32(p + 4 * t);
-		}
-		for (unsigned t = 16; t < 64; t++) {
-			W[t] = SSIG1(W[t - 2]) + W[t - 7] + SSIG0(W[t - 15]) + W[t - 16];
 		}
 
 		uint32_t a = st[0], b = st[1], c = st[2], d = st[3];
@@ -95,8 +96,17 @@ static void compress(uint32_t st[8], const uint8_t *p, size_t n)
 
 		for (unsigned j = 0; j < 64; j += 8) {
 			const uint32_t *k = K + j;
-			const uint32_t *w = W + j;
+			const uint32_t *w = W + (j & 8u);
 
+			if (j >= 16 && (j & 8u) == 0) {
+				/* W[t] += s1(W[t-2]) + W[t-7] + s0(W[t-15]),
+				 * indices mod 16; in order, each reads the
+				 * values of the right group. */
+				SCHED(0), SCHED(1), SCHED(2), SCHED(3);
+				SCHED(4), SCHED(5), SCHED(6), SCHED(7);
+				SCHED(8), SCHED(9), SCHED(10), SCHED(11);
+				SCHED(12), SCHED(13), SCHED(14), SCHED(15);
+			}
 			ROUND(a, b, c, d, e, f, g, h, 0);
 			ROUND(h, a, b, c, d, e, f, g, 1);
 			ROUND(g, h, a, b, c, d, e, f, 2);

@@ -5,18 +5,15 @@
  * Request / confirm rules and the decision table: test_mcuboot_trailer_rules.c;
  * power cuts: test_mcuboot_trailer_cut.c.
  *
- * The imgtool vectors are read from files (DFU_VECTORS_DIR, else
- * <repo>/../shared/vectors/mcuboot): host only, skipped on the target.
+ * The imgtool vectors come embedded in the binary (tests/vectors.h), so
+ * those checks run on the host and the target alike.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "harness.h"
 
 #include "trailer_fixture.h"
-
-#ifndef TEST_TARGET_EMBEDDED
-#define HAVE_VECTOR_FILES 1
-#endif
+#include "vectors.h"
 
 #define KIB 1024u
 
@@ -310,46 +307,22 @@ struct vec {
 };
 
 static const struct vec vecs[] = {
-	{"v02.bin", 0x70000, 8, false},
-	{"v03.bin", 0x70000, 8, true},
-	{"v05.bin", 0x20000, 16, false},
-	{"v11.bin", 0x10000, 32, true},
+	{"v02", 0x70000, 8, false},
+	{"v03", 0x70000, 8, true},
+	{"v05", 0x20000, 16, false},
+	{"v11", 0x10000, 32, true},
 };
 
-/* The file's last n bytes into buf. 0, -ENOENT (no file / not on host) or
- * -EIO; the file must be exactly `size` bytes. */
-static int vector_tail(const char *name, uint32_t size, uint8_t *buf, uint32_t n)
+/* The vector's last n bytes (the embedded file must be exactly `size`
+ * bytes long), or NULL. */
+static const uint8_t *vector_tail(const char *name, uint32_t size, uint32_t n)
 {
-#ifdef HAVE_VECTOR_FILES
-	char path[512];
-#ifdef DFU_VECTORS_DIR
-	snprintf(path, sizeof(path), "%s/%s", DFU_VECTORS_DIR, name);
-#else
-	/* __FILE__ is <repo>/tests/<this file>; vectors at <repo>/../shared. */
-	const char *end = strstr(__FILE__, "tests/test_mcuboot_trailer.c");
+	const struct vec_image *v = vec_find(name);
 
-	if (end == NULL) {
-		return -ENOENT;
+	if (v == NULL || v->len != size || v->end - v->data != (ptrdiff_t)size || n > size) {
+		return NULL;
 	}
-	snprintf(path, sizeof(path), "%.*s../shared/vectors/mcuboot/%s", (int)(end - __FILE__),
-		 __FILE__, name);
-#endif
-	FILE *fp = fopen(path, "rb");
-	int err = -EIO;
-
-	if (fp == NULL) {
-		return -ENOENT;
-	}
-	if (fseek(fp, 0, SEEK_END) == 0 && ftell(fp) == (long)size &&
-	    fseek(fp, (long)(size - n), SEEK_SET) == 0 && fread(buf, 1, n, fp) == n) {
-		err = 0;
-	}
-	fclose(fp);
-	return err;
-#else
-	(void)name, (void)size, (void)buf, (void)n;
-	return -ENOENT;
-#endif
+	return v->end - n;
 }
 
 /* Secondary of the vector's slot size after a small primary, w = 4. */
@@ -361,17 +334,13 @@ static int make_for(const struct vec *v)
 
 TEST(imgtool_trailers_decode_as_the_requests_imgtool_wrote)
 {
-	static uint8_t tail[4096];
-
 	for (size_t i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
 		const struct vec *v = &vecs[i];
+		const uint8_t *tail = vector_tail(v->name, v->slot, 4096);
 		struct dfu_mcuboot_trailer t;
-		int err = vector_tail(v->name, v->slot, tail, sizeof(tail));
 
-		if (err == -ENOENT) {
-			SKIP("imgtool vector files: host only");
-		}
-		CHECK_OK(err);
+		CHECKF(tail != NULL, "%s: not embedded or not %u bytes", v->name,
+		       (unsigned)v->slot);
 		CHECK_OK(make_for(v));
 		CHECK_OK(T.fl.dev.program(T.fl.dev.ctx, T.pair.secondary.offset + v->slot - 4096,
 					  tail, 4096));
@@ -396,12 +365,10 @@ TEST(request_writes_the_same_trailer_info_bytes_as_imgtool)
 	for (size_t i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
 		const struct vec *v = &vecs[i];
 		const struct spec_row *r = spec_row(v->align);
-		int err = vector_tail(v->name, v->slot, tail, sizeof(tail));
+		const uint8_t *src = vector_tail(v->name, v->slot, sizeof(tail));
 
-		if (err == -ENOENT) {
-			SKIP("imgtool vector files: host only");
-		}
-		CHECK_OK(err);
+		CHECKF(src != NULL, "%s: not embedded or not %u bytes", v->name, (unsigned)v->slot);
+		memcpy(tail, src, sizeof(tail));
 		CHECK_OK(make_for(v));
 		CHECK_OK(dfu_mcuboot_trailer_request(&T.pair, 0, v->perm));
 		/* The magic area, byte for byte (16 B, or 32 B for A = 32). */
