@@ -46,11 +46,11 @@ int mdev_create(struct mdev *d, const struct mdev_opts *o)
 	}
 	uint32_t eb = d->o.geo->erase_block;
 	uint32_t s0 = d->o.slot0_size;
-	uint32_t p0 = d->o.mode == DFU_MCUBOOT_SWAP_MOVE || d->o.mode == DFU_MCUBOOT_SWAP_OFFSET
-			      ? s0 + eb
-			      : s0;
+	/* move: the primary is one sector larger; offset: the secondary is */
+	uint32_t p0 = d->o.mode == DFU_MCUBOOT_SWAP_MOVE ? s0 + eb : s0;
+	uint32_t s1 = d->o.mode == DFU_MCUBOOT_SWAP_OFFSET ? s0 + eb : s0;
 	uint32_t small = SMALL_SLOT_SECTORS * eb;
-	uint32_t need = p0 + s0 + 4 * small + eb;
+	uint32_t need = p0 + s1 + 4 * small + 2 * eb;
 
 	if (d->o.flash_size == 0) {
 		d->o.flash_size = (need + 0xFFFFu) & ~0xFFFFu;
@@ -66,11 +66,11 @@ int mdev_create(struct mdev *d, const struct mdev_opts *o)
 
 	p[0] = (struct dfu_mcuboot_pair){
 		.primary = {f, 0, p0},
-		.secondary = {f, p0, s0},
+		.secondary = {f, p0, s1},
 		.mode = d->o.mode,
 		.max_align = d->o.align,
 	};
-	uint32_t at = p0 + s0;
+	uint32_t at = p0 + s1;
 
 	for (int i = 1; i < 3; i++) {
 		p[i] = (struct dfu_mcuboot_pair){

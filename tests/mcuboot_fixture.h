@@ -3,7 +3,8 @@
  * three image pairs, a store, and a context with the MCUboot target.
  *
  *   pair 0: primary at 0, secondary right after it, both slot0_size bytes
- *           (move mode: primary one sector larger), A = align
+ *           (move: primary one sector larger; offset: secondary one
+ *           sector larger), A = align
  *   pair 1, 2: small pairs of 8 sectors each after pair 0
  *
  * SPDX-License-Identifier: Apache-2.0
