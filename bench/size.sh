@@ -27,12 +27,13 @@ CFLAGS=(-mcpu=cortex-m33 -mthumb -mfloat-abi=soft -std=c11 -Os -DNDEBUG
   -Wpointer-arith -Wundef -Iinclude -Isrc)
 
 CORE="src/dfu_target.c src/dfu_stream.c src/dfu_port.c src/dfu_identify.c"
-TARGETS=$(echo src/targets/*.c)
+MCUBOOT="src/dfu_sha256.c $(echo src/targets/mcuboot/*.c)"
+TARGETS="$(echo src/targets/*.c) $MCUBOOT"
 # One line per configuration: "name|source files and -D options".
 CONFIGS=(
   "core|$CORE"
   "core+raw|$CORE src/targets/dfu_target_raw.c"
-  # "core+mcuboot|$CORE src/targets/dfu_target_mcuboot.c"
+  "core+mcuboot|$CORE $MCUBOOT"
   "all targets|$CORE $TARGETS"
   "errname (opt.)|src/dfu_errname.c"
 )
@@ -86,7 +87,11 @@ cat >"$probe/probe.c" <<'PROBE'
 #include "dfu/dfu_stream.h"
 #include "dfu/dfu_target.h"
 #include "dfu/dfu_target_raw.h"
+#include "dfu/dfu_target_mcuboot.h"
 extern const char sizeof_struct_dfu_ctx[], sizeof_struct_dfu_stream[], sizeof_struct_dfu_raw[];
+extern const char sizeof_struct_dfu_mcuboot[], sizeof_struct_dfu_sha256[];
+const char sizeof_struct_dfu_mcuboot[sizeof(struct dfu_mcuboot)] = {0};
+const char sizeof_struct_dfu_sha256[sizeof(struct dfu_sha256)] = {0};
 const char sizeof_struct_dfu_ctx[sizeof(struct dfu_ctx)] = {0};
 const char sizeof_struct_dfu_stream[sizeof(struct dfu_stream)] = {0};
 const char sizeof_struct_dfu_raw[sizeof(struct dfu_raw)] = {0};
