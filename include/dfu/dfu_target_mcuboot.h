@@ -65,6 +65,13 @@
  * verification from flash, so while a download is in progress on the same
  * target they only trust verified records.
  *
+ * A format or policy error found by write (after the header, in the TLVs,
+ * in a padded file's tail) refuses the rest of the download: the target
+ * answers -EPIPE to later writes and to done(true) (the context is FAILED),
+ * and what was already in flash is discarded (progress record deleted,
+ * first erase block erased). Call init again (a new download) or reset.
+ * Flash and store errors keep the download resumable as usual.
+ *
  * Errors (negative errno, by symbol):
  *   -ENOENT   no pair with that image number.
  *   -EFBIG    file_size, or the sizes in the header / TLV info, exceed the
