@@ -62,6 +62,13 @@ static int try_download(struct mdev *d, size_t n, size_t file_size, size_t chunk
 	return err;
 }
 
+/* hdr_size + img_size + prot_size: where the TLV info starts. */
+static uint32_t mcuboot_hashed(const uint8_t *p)
+{
+	return (uint32_t)(p[8] | (p[9] << 8)) + (uint32_t)(p[12] | (p[13] << 8) | (p[14] << 16)) +
+	       (uint32_t)(p[10] | (p[11] << 8));
+}
+
 static uint64_t flash_ops(const struct mdev *d)
 {
 	return d->flash.cnt.erases + d->flash.cnt.programs;
@@ -242,15 +249,32 @@ TEST(over_long_image_is_rejected_at_done)
 	mdev_destroy(&d);
 }
 
+TEST(format_error_mid_stream_discards_the_download_and_refuses_more_writes)
+{
+	struct mdev d;
+	struct mdev_opts o = {0};
+	size_t n = load("v09");
+	uint32_t info = mcuboot_hashed(img);
+	uint8_t *slot;
+
+	put16(img + info, 0x6908); /* TLV info with the protected magic */
+	CHECK(mdev_create(&d, &o) == 0);
+	CHECK_ERR(dfu_ctx_init(&d.ctx, DFU_TARGET_IMAGE_TYPE_MCUBOOT, 1, n, NULL), 0);
+	CHECK_ERR(dfu_ctx_write(&d.ctx, img, 8192), 0); /* flash is written */
+	CHECK_ERR(dfu_ctx_write(&d.ctx, img + 8192, n - 8192), EBADMSG);
+	CHECK_ERR(dfu_ctx_write(&d.ctx, img, 1), EPIPE);
+	CHECK_EQ(dfu_ctx_state(&d.ctx), DFU_STATE_FAILED);
+	slot = mdev_secondary(&d, 1);
+	CHECK(slot[0] == 0xFF && slot[1] == 0xFF && slot[2] == 0xFF && slot[3] == 0xFF);
+	mdev_destroy(&d);
+}
+
 /* Flip one bit at byte off of v (protected area included): the download
  * must fail (hash mismatch, or a structural error) and never schedule. */
 static void flip_case(const char *name, int pair_slot0, uint32_t step)
 {
 	size_t n = load(name);
-	/* [0, hdr + img + prot) */
-	uint32_t hashed = (uint32_t)(img[8] | (img[9] << 8)) +
-			  (uint32_t)(img[12] | (img[13] << 8) | (img[14] << 16)) +
-			  (uint32_t)(img[10] | (img[11] << 8));
+	uint32_t hashed = mcuboot_hashed(img); /* [0, hdr + img + prot) */
 	for (uint32_t off = 0; off < hashed; off += step) {
 		struct mdev d;
 		struct mdev_opts o = {.slot0_size = (uint32_t)pair_slot0};
@@ -295,4 +319,5 @@ TEST_MAIN(RUN(wrong_magic_is_rejected_before_flash);
 	  RUN(truncated_image_with_declared_size_is_rejected);
 	  RUN(truncated_image_of_unknown_size_is_not_complete);
 	  RUN(over_long_image_is_rejected_at_done);
+	  RUN(format_error_mid_stream_discards_the_download_and_refuses_more_writes);
 	  RUN(flipped_bit_anywhere_in_hashed_range_is_caught);)
