@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "dfu/dfu_modem.h"
 #include "dfu/dfu_port.h"
 #include "dfu/dfu_stream.h"
 
@@ -47,4 +48,14 @@ uint32_t dfu_crc32(uint32_t crc, const void *buf, size_t len)
 		crc = (crc >> 4) ^ tab[crc & 15u];
 	}
 	return ~crc;
+}
+
+int dfu_modem_delta_validate(const struct dfu_modem_delta *m)
+{
+	if (m == NULL || m->uuid == NULL || m->area == NULL || m->offset == NULL ||
+	    m->write_init == NULL || m->write == NULL || m->write_done == NULL ||
+	    m->erase == NULL || m->update == NULL || m->rollback == NULL) {
+		return -EINVAL;
+	}
+	return 0;
 }
