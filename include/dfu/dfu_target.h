@@ -24,7 +24,7 @@
  * symbol (-EINVAL), never by number: newlib and glibc differ. Flash and
  * store errors from the port are passed through unchanged. The table of
  * which call returns what in which state is part of each function's comment
- * below and is checked by tests/test_dispatch.c.
+ * below and is checked by tests/test_dispatch_states.c (rules: tests/test_dispatch_*.c).
  *
  * Thread safety: a context must be used by one caller at a time (no internal
  * locking). Different contexts are independent if their targets use
