@@ -1,0 +1,126 @@
+/*
+ * Modem delta target: streams a modem firmware patch into the modem's
+ * scratch area through the modem port (dfu_modem.h), with bounded erase
+ * waits, a resume bound to the patch's identity, and every modem code
+ * mapped to an errno.
+ *
+ *   static struct dfu_modem_delta_target modem_delta = { .cfg = {
+ *           .deadline_ms = 10 * 60 * 1000 } };
+ *   static const struct dfu_target_entry targets[] = {
+ *           { &dfu_target_modem_delta_ops, &modem_delta } };
+ *
+ * Needs the port's modem ops (or cfg.modem) and clock (erase waits); the
+ * store (or cfg.kv) keeps the patch identity. Without a store a partial
+ * patch found at init is never resumed (it is erased).
+ *
+ * init(file_size)
+ *   Reads the modem UUID and the area size: file_size > area → -EFBIG
+ *   before anything is erased. Then the offset:
+ *   - an erase pending (reset() started one, or the modem was erasing), a
+ *     dirty area, or a failure remembered from an earlier write (area not
+ *     blank, invalid offset, invalid resume, corrupt progress log) → erase
+ *     and wait: ERASE_PENDING, then TIMEOUT every timeout_ms while the modem
+ *     is still erasing, then ERASE_DONE; -ETIMEDOUT when deadline_ms passes
+ *     (the erase continues in the modem; the next init waits again);
+ *   - a partial patch (offset > 0) of the same patch (identity: file size
+ *     and the first fragment's CRC, stored when the download started) is
+ *     kept: offset_get() returns the resume point; a complete one makes init
+ *     report DONE; any other partial patch is erased first.
+ *   The callback may be NULL. init blocks for the whole erase wait (polling
+ *   every poll_ms through the port clock's sleep).
+ * offset_get
+ *   The modem's committed offset. A transfer in progress is paused first
+ *   (write_done), so that the value is what the modem keeps.
+ *   Assumption (the modem's documentation is silent, user reports show the
+ *   offset lagging the bytes written): after write_done the reported offset
+ *   is the position at which the modem appends the next byte, so resuming
+ *   from it neither skips nor duplicates data. The simulator models both a
+ *   lagging offset and a write_done that drops the uncommitted tail.
+ * write
+ *   write_init (once per transfer), then one modem write; no retry. A
+ *   failure that needs an erase is remembered in the store so that the next
+ *   init erases first.
+ * done(successful)
+ *   Releases the modem resources (write_done) in both cases. done(true) then
+ *   reads the offset: fewer bytes than file_size → -ENODATA (resume from
+ *   offset_get()); a dirty area → -EBADMSG (the modem rejected the patch).
+ * schedule_update
+ *   Asks the modem to apply the patch at its next boot (update).
+ * reset
+ *   Pauses a transfer, forgets the identity, starts a non-blocking erase and
+ *   returns; the next init waits it out.
+ *
+ * Errors. Negative library errors from the port pass through unchanged
+ * (-ENOMEM, -ESHUTDOWN, -EPERM, ...). Positive modem codes map as follows:
+ *
+ *   modem code                              errno          next init erases
+ *    1 RECEIVER_OUT_OF_MEMORY               -ENOMEM
+ *    2 RECEIVER_BLOCK_TOO_LARGE             -E2BIG
+ *    3 INVALID_HEADER_DATA                  -EBADMSG
+ *    4, 6, 7, 8, 22 ERROR_INTERNAL_0x       -EIO
+ *    5 INVALID_DATA                         -EBADMSG
+ *    9 INVALID_UUID                         -EXDEV  (patch for another
+ *                                                    modem firmware)
+ *   10 INVALID_ADDRESS                      -EFAULT
+ *   11 AREA_NOT_BLANK                       -ENOTEMPTY     yes
+ *   12 WRITE_ERROR                          -EIO
+ *   13 ERASE_ERROR                          -EIO
+ *   14 INVALID_FILE_OFFSET                  -ESPIPE        yes
+ *   15 PROGRESS_LOG_INVALID                 -EILSEQ        yes
+ *   16 INVALID_RESUME_ATTEMPT               -ESPIPE        yes
+ *   17 ERASE_PENDING                        -EBUSY
+ *   18 OPERATION_NOT_ALLOWED                -EACCES
+ *   19 INCOMPLETE_DATA                      -ENODATA
+ *   20 INTERRUPTED_WRITE                    -EINTR
+ *   21 INVALID_OPERATION                    -EACCES
+ *   23 NOT_ALLOWED_POFWARN_ON               -EAGAIN
+ *   any other positive value                -EIO
+ * Also: -ETIMEDOUT erase deadline passed; -EFBIG patch larger than the
+ * area; -EINVAL missing modem ops or clock; -EIO a dirty area reported by
+ * offset_get (call init).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef DFU_TARGET_MODEM_DELTA_H_
+#define DFU_TARGET_MODEM_DELTA_H_
+
+#include "dfu/dfu_modem.h"
+#include "dfu/dfu_stream.h"
+#include "dfu/dfu_target.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct dfu_modem_delta_cfg {
+	const struct dfu_modem_delta *modem; /**< NULL = the port's. */
+	const struct dfu_kv *kv;             /**< NULL = the port's. */
+	uint32_t poll_ms;                    /**< Erase poll interval; 0 = 1000. */
+	uint32_t timeout_ms;                 /**< TIMEOUT event period; 0 = 60000. */
+	uint32_t deadline_ms;                /**< Longest erase wait; 0 = 600000 (10 min). */
+};
+
+struct dfu_modem_delta_target {
+	struct dfu_modem_delta_cfg cfg;
+	/* private */
+	const struct dfu_modem_delta *m;
+	const struct dfu_kv *kv;
+	const struct dfu_clock *clock;
+	dfu_target_callback_t cb;
+	struct dfu_image_id id;
+	size_t area;
+	char uuid[DFU_MODEM_UUID_LEN]; /**< Running firmware's, read at init. */
+	uint8_t writing;               /* write_init done, write_done not yet */
+};
+
+extern const struct dfu_target_ops dfu_target_modem_delta_ops;
+
+/** Map a modem port result (0, negative errno, positive modem code) to 0 or
+ *  a negative errno, as the table above. */
+int dfu_modem_errno(int modem_result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DFU_TARGET_MODEM_DELTA_H_ */

@@ -1,0 +1,357 @@
+/*
+ * Modem delta target (see include/dfu/dfu_target_modem_delta.h). The
+ * identity record "modem/d" is described in docs/records.md.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dfu/dfu_config.h"
+#include "dfu/dfu_target_modem_delta.h"
+#include "dfu_util.h"
+
+#define REC_KEY "modem/d"
+#define REC_VERSION 1u
+#define REC_SIZE 20u
+#define REC_NEEDS_ERASE 0x01u
+
+int dfu_modem_errno(int r)
+{
+	static const signed char map[] = {
+		[DFU_MODEM_RECEIVER_OUT_OF_MEMORY] = -ENOMEM,
+		[DFU_MODEM_RECEIVER_BLOCK_TOO_LARGE] = -E2BIG,
+		[DFU_MODEM_INVALID_HEADER_DATA] = -EBADMSG,
+		[DFU_MODEM_ERROR_INTERNAL_00] = -EIO,
+		[DFU_MODEM_INVALID_DATA] = -EBADMSG,
+		[DFU_MODEM_ERROR_INTERNAL_01] = -EIO,
+		[DFU_MODEM_ERROR_INTERNAL_02] = -EIO,
+		[DFU_MODEM_ERROR_INTERNAL_03] = -EIO,
+		[DFU_MODEM_INVALID_UUID] = -EXDEV,
+		[DFU_MODEM_INVALID_ADDRESS] = -EFAULT,
+		[DFU_MODEM_AREA_NOT_BLANK] = -ENOTEMPTY,
+		[DFU_MODEM_WRITE_ERROR] = -EIO,
+		[DFU_MODEM_ERASE_ERROR] = -EIO,
+		[DFU_MODEM_INVALID_FILE_OFFSET] = -ESPIPE,
+		[DFU_MODEM_PROGRESS_LOG_INVALID] = -EILSEQ,
+		[DFU_MODEM_INVALID_RESUME_ATTEMPT] = -ESPIPE,
+		[DFU_MODEM_ERASE_PENDING] = -EBUSY,
+		[DFU_MODEM_OPERATION_NOT_ALLOWED] = -EACCES,
+		[DFU_MODEM_INCOMPLETE_DATA] = -ENODATA,
+		[DFU_MODEM_INTERRUPTED_WRITE] = -EINTR,
+		[DFU_MODEM_INVALID_OPERATION] = -EACCES,
+		[DFU_MODEM_ERROR_INTERNAL_04] = -EIO,
+		[DFU_MODEM_NOT_ALLOWED_POFWARN_ON] = -EAGAIN,
+	};
+
+	if (r <= 0) {
+		return r;
+	}
+	return r < (int)sizeof(map) && map[r] != 0 ? map[r] : -EIO;
+}
+
+/* Write failures after which the area must be erased before any use. */
+static bool needs_erase(int r)
+{
+	return r == DFU_MODEM_AREA_NOT_BLANK || r == DFU_MODEM_INVALID_FILE_OFFSET ||
+	       r == DFU_MODEM_PROGRESS_LOG_INVALID || r == DFU_MODEM_INVALID_RESUME_ATTEMPT;
+}
+
+static struct dfu_modem_delta_target *md_of(struct dfu_ctx *ctx)
+{
+	return dfu_ctx_target_state(ctx);
+}
+
+static void emit(const struct dfu_modem_delta_target *t, enum dfu_target_evt_id evt)
+{
+	if (t->cb != NULL) {
+		t->cb(evt);
+	}
+}
+
+/* ---- identity record -------------------------------------------------- */
+
+static int rec_store(struct dfu_modem_delta_target *t, uint8_t flags)
+{
+	uint8_t r[REC_SIZE] = {REC_VERSION, flags};
+
+	if (t->kv == NULL) {
+		return 0;
+	}
+	dfu_put_le32(&r[4], t->id.file_size);
+	dfu_put_le32(&r[8], t->id.prefix_crc);
+	r[12] = t->id.prefix_len;
+	dfu_put_le32(&r[16], dfu_crc32(0, r, 16));
+	return t->kv->write(t->kv->ctx, REC_KEY, r, sizeof(r));
+}
+
+/* 1: a record for this patch, 0: none or another, <0: store error.
+ * *flags gets the stored flags of any intact record. */
+static int rec_match(const struct dfu_modem_delta_target *t, uint8_t *flags)
+{
+	uint8_t r[REC_SIZE];
+
+	*flags = 0;
+	if (t->kv == NULL) {
+		return 0;
+	}
+	int n = t->kv->read(t->kv->ctx, REC_KEY, r, sizeof(r));
+
+	if (n == -ENOENT) {
+		return 0;
+	}
+	if (n < 0) {
+		return n;
+	}
+	if (n != (int)REC_SIZE || r[0] != REC_VERSION ||
+	    dfu_get_le32(&r[16]) != dfu_crc32(0, r, 16)) {
+		return 0;
+	}
+	*flags = r[1];
+	return t->id.file_size != 0 && dfu_get_le32(&r[4]) == t->id.file_size &&
+	       dfu_get_le32(&r[8]) == t->id.prefix_crc && r[12] == t->id.prefix_len;
+}
+
+/* ---- erase ------------------------------------------------------------ */
+
+static int erase_wait(struct dfu_modem_delta_target *t, bool start)
+{
+	const struct dfu_clock *c = t->clock;
+	uint32_t poll = t->cfg.poll_ms ? t->cfg.poll_ms : 1000u;
+	uint32_t period = t->cfg.timeout_ms ? t->cfg.timeout_ms : 60000u;
+	uint32_t deadline = t->cfg.deadline_ms ? t->cfg.deadline_ms : 600000u;
+	int r;
+
+	if (start) {
+		r = t->m->erase(t->m->ctx);
+		if (r != 0 && r != DFU_MODEM_ERASE_PENDING) {
+			return dfu_modem_errno(r);
+		}
+	}
+	emit(t, DFU_TARGET_EVT_ERASE_PENDING);
+	uint32_t t0 = c->now_ms(c->ctx);
+	uint32_t last = t0;
+
+	for (;;) {
+		size_t off = 0;
+
+		r = t->m->offset(t->m->ctx, &off);
+		if (r == 0 && off == 0) {
+			emit(t, DFU_TARGET_EVT_ERASE_DONE);
+			return 0;
+		}
+		if (r != 0 && r != DFU_MODEM_ERASE_PENDING) {
+			return dfu_modem_errno(r);
+		}
+		uint32_t now = c->now_ms(c->ctx);
+
+		if (now - t0 >= deadline) {
+			return -ETIMEDOUT;
+		}
+		if (now - last >= period) {
+			emit(t, DFU_TARGET_EVT_TIMEOUT);
+			last = now;
+		}
+		c->sleep_ms(c->ctx, poll);
+	}
+}
+
+/* ---- ops ------------------------------------------------------------- */
+
+static int pause_transfer(struct dfu_modem_delta_target *t)
+{
+	if (!t->writing) {
+		return 0;
+	}
+	t->writing = 0;
+	return dfu_modem_errno(t->m->write_done(t->m->ctx));
+}
+
+static int md_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
+{
+	struct dfu_modem_delta_target *t = md_of(ctx);
+	const struct dfu_port *port = ctx->cfg->port;
+
+	if (t == NULL) {
+		return -EINVAL;
+	}
+	t->m = t->cfg.modem ? t->cfg.modem : port->modem;
+	t->kv = t->cfg.kv ? t->cfg.kv : port->kv;
+	t->clock = port->clock;
+	t->cb = p->cb;
+	t->id = *dfu_ctx_image_id(ctx);
+	if (dfu_modem_delta_validate(t->m) != 0 || t->clock == NULL || t->clock->now_ms == NULL ||
+	    t->clock->sleep_ms == NULL) {
+		return -EINVAL;
+	}
+	int err = pause_transfer(t); /* a re-init in the same boot */
+
+	if (err == 0) {
+		err = dfu_modem_errno(t->m->uuid(t->m->ctx, t->uuid));
+	}
+	if (err == -EBUSY) {
+		err = 0; /* erasing: the UUID is read again next time */
+	}
+	if (err == 0) {
+		err = dfu_modem_errno(t->m->area(t->m->ctx, &t->area));
+	}
+	bool pending = err == -EBUSY;
+
+	if (pending) {
+		err = 0; /* the area is read after the erase */
+	}
+	if (err) {
+		return err;
+	}
+	if (!pending && p->file_size > t->area) {
+		return -EFBIG;
+	}
+	size_t off = 0;
+	uint8_t flags = 0;
+
+	if (!pending) {
+		int r = t->m->offset(t->m->ctx, &off);
+
+		pending = r == DFU_MODEM_ERASE_PENDING;
+		if (r != 0 && !pending) {
+			return dfu_modem_errno(r);
+		}
+	}
+	int match = rec_match(t, &flags);
+
+	if (match < 0) {
+		return match;
+	}
+	bool keep = !pending && off != DFU_MODEM_OFFSET_DIRTY && !(flags & REC_NEEDS_ERASE) &&
+		    (off == 0 || (match == 1 && off <= p->file_size));
+
+	if (!keep) {
+		/* Forget the old identity first: a power cut during the erase
+		 * must not pair it with whatever the area holds next. */
+		if (t->kv != NULL) {
+			err = t->kv->remove(t->kv->ctx, REC_KEY);
+		}
+		if (err == 0) {
+			err = erase_wait(t, !pending);
+		}
+		if (err == 0 && pending) {
+			err = dfu_modem_errno(t->m->area(t->m->ctx, &t->area));
+			if (err == 0 && p->file_size > t->area) {
+				err = -EFBIG;
+			}
+		}
+		if (err) {
+			return err;
+		}
+		off = 0;
+	}
+	if (off == 0 || match != 1) {
+		err = rec_store(t, 0); /* this patch owns the area from now on */
+		if (err) {
+			return err;
+		}
+	}
+	return p->file_size != 0 && off == p->file_size ? DFU_TARGET_INIT_COMPLETE : 0;
+}
+
+static int md_offset_get(struct dfu_ctx *ctx, size_t *offset)
+{
+	struct dfu_modem_delta_target *t = md_of(ctx);
+	int err = pause_transfer(t);
+
+	if (err) {
+		return err;
+	}
+	size_t off = 0;
+	int r = t->m->offset(t->m->ctx, &off);
+
+	if (r != 0) {
+		return dfu_modem_errno(r);
+	}
+	if (off == DFU_MODEM_OFFSET_DIRTY) {
+		return -EIO;
+	}
+	*offset = off;
+	return 0;
+}
+
+static int md_write(void *state, const uint8_t *buf, size_t len)
+{
+	struct dfu_modem_delta_target *t = state;
+	int r;
+
+	if (len == 0) {
+		return 0;
+	}
+	if (!t->writing) {
+		r = t->m->write_init(t->m->ctx);
+		if (r != 0 && r != -EALREADY) {
+			return dfu_modem_errno(r);
+		}
+		t->writing = 1;
+	}
+	r = t->m->write(t->m->ctx, buf, len);
+	if (r > 0 && needs_erase(r)) {
+		(void)rec_store(t, REC_NEEDS_ERASE); /* the next init erases */
+	}
+	return dfu_modem_errno(r);
+}
+
+static int md_done(struct dfu_ctx *ctx, bool successful)
+{
+	struct dfu_modem_delta_target *t = md_of(ctx);
+	int err = pause_transfer(t);
+
+	if (err || !successful) {
+		return err;
+	}
+	size_t off = 0;
+	int r = t->m->offset(t->m->ctx, &off);
+
+	if (r != 0) {
+		return dfu_modem_errno(r);
+	}
+	if (off == DFU_MODEM_OFFSET_DIRTY) {
+		return -EBADMSG;
+	}
+	if (t->id.file_size != 0 && off < t->id.file_size) {
+		return -ENODATA;
+	}
+	return 0;
+}
+
+static int md_schedule(struct dfu_ctx *ctx, int img_num)
+{
+	struct dfu_modem_delta_target *t = md_of(ctx);
+
+	(void)img_num;
+	return dfu_modem_errno(t->m->update(t->m->ctx));
+}
+
+static int md_reset(struct dfu_ctx *ctx)
+{
+	struct dfu_modem_delta_target *t = md_of(ctx);
+	int err = pause_transfer(t);
+
+	if (err == 0 && t->kv != NULL) {
+		err = t->kv->remove(t->kv->ctx, REC_KEY);
+	}
+	if (err == 0) {
+		int r = t->m->erase(t->m->ctx);
+
+		err = r == DFU_MODEM_ERASE_PENDING ? 0 : dfu_modem_errno(r);
+	}
+	return err;
+}
+
+const struct dfu_target_ops dfu_target_modem_delta_ops = {
+	.type = DFU_TARGET_IMAGE_TYPE_MODEM_DELTA,
+	.name = "modem_delta",
+	.identify = NULL,
+	.init = md_init,
+	.offset_get = md_offset_get,
+	.write = md_write,
+	.done = md_done,
+	.schedule_update = md_schedule,
+	.reset = md_reset,
+};
