@@ -10,7 +10,9 @@
  *              (-EPERM not initialised, -ENOMEM, -EFAULT NULL pointer,
  *              -EINVAL e.g. zero length, -ESHUTDOWN modem shut down,
  *              -EALREADY write_init twice). An nRF91 port maps -NRF_Exxx to
- *              -Exxx (the nrf_errno.h numbers differ from newlib's);
+ *              -Exxx (the nrf_errno.h numbers differ from newlib's; newlib
+ *              defines ESHUTDOWN only with __LINUX_ERRNO_EXTENSIONS__, any
+ *              other negative value of the port's choice will do);
  *   > 0        a modem error code, enum dfu_modem_err (the values of
  *              NRF_MODEM_DELTA_DFU_*).
  *

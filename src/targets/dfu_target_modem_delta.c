@@ -18,7 +18,7 @@
 
 int dfu_modem_errno(int r)
 {
-	static const signed char map[] = {
+	static const short map[] = {
 		[DFU_MODEM_RECEIVER_OUT_OF_MEMORY] = -ENOMEM,
 		[DFU_MODEM_RECEIVER_BLOCK_TOO_LARGE] = -E2BIG,
 		[DFU_MODEM_INVALID_HEADER_DATA] = -EBADMSG,
