@@ -47,7 +47,7 @@ int dfu_modem_errno(int r)
 	if (r <= 0) {
 		return r;
 	}
-	return r < (int)sizeof(map) && map[r] != 0 ? map[r] : -EIO;
+	return r < (int)(sizeof(map) / sizeof(map[0])) && map[r] != 0 ? map[r] : -EIO;
 }
 
 /* Write failures after which the area must be erased before any use. */
@@ -333,6 +333,9 @@ static int md_reset(struct dfu_ctx *ctx)
 	struct dfu_modem_delta_target *t = md_of(ctx);
 	int err = pause_transfer(t);
 
+	if (err == -EBUSY) {
+		err = 0; /* already erasing: nothing to release */
+	}
 	if (err == 0 && t->kv != NULL) {
 		err = t->kv->remove(t->kv->ctx, REC_KEY);
 	}
