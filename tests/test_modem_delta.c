@@ -364,6 +364,22 @@ TEST(reset_while_the_modem_is_already_erasing_is_accepted)
 	CHECK_EQ(evts[DFU_TARGET_EVT_ERASE_DONE], 1);
 }
 
+TEST(seed_api_downloads_and_schedules_a_patch)
+{
+	size_t off = 1;
+
+	setup(30000);
+	CHECK_ERR(dfu_target_setup(&cfg), 0);
+	CHECK_EQ(dfu_target_img_type(patch, 64), DFU_TARGET_IMAGE_TYPE_MODEM_DELTA);
+	CHECK_ERR(dfu_target_init(DFU_TARGET_IMAGE_TYPE_MODEM_DELTA, 0, plen, on_evt), 0);
+	CHECK_ERR(dfu_target_offset_get(&off), 0);
+	CHECK_EQ(off, 0);
+	CHECK_ERR(dfu_target_write(patch, plen), 0);
+	CHECK_ERR(dfu_target_done(true), 0);
+	CHECK_ERR(dfu_target_schedule_update(0), 0);
+	CHECK(applied());
+}
+
 /* ---- power cuts ---- */
 
 static const enum sim_torn torn_modes[] = {SIM_TORN_NOTHING, SIM_TORN_ONE};
@@ -474,4 +490,5 @@ TEST_MAIN(atexit(cleanup); RUN(delta_patch_is_identified_by_its_magic);
 	  RUN(schedule_of_an_incomplete_patch_is_refused_by_the_modem);
 	  RUN(reset_returns_at_once_and_the_next_init_waits_for_the_erase);
 	  RUN(reset_while_the_modem_is_already_erasing_is_accepted);
+	  RUN(seed_api_downloads_and_schedules_a_patch);
 	  RUN(power_cut_at_every_modem_and_store_call_resumes_to_an_applied_patch);)
