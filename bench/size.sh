@@ -88,6 +88,9 @@ cat >"$probe/probe.c" <<'PROBE'
 #include "dfu/dfu_target.h"
 #include "dfu/dfu_target_raw.h"
 #include "dfu/dfu_target_mcuboot.h"
+#include "dfu/dfu_target_modem_delta.h"
+extern const char sizeof_struct_dfu_modem_delta_target[];
+const char sizeof_struct_dfu_modem_delta_target[sizeof(struct dfu_modem_delta_target)] = {0};
 extern const char sizeof_struct_dfu_ctx[], sizeof_struct_dfu_stream[], sizeof_struct_dfu_raw[];
 extern const char sizeof_struct_dfu_mcuboot[], sizeof_struct_dfu_sha256[];
 const char sizeof_struct_dfu_mcuboot[sizeof(struct dfu_mcuboot)] = {0};
