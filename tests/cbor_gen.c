@@ -135,8 +135,8 @@ size_t cbor_gen_modem(uint8_t *out, size_t cap, uint32_t blob_kib, uint32_t seed
 				   {0x6000u, 4096u},
 				   {0x50000u, total > small + 1 ? total - small : 1u},
 				   {0x27c000u, 2048u}};
-	struct cbor_gen_opts o = {.segs = segs, .nseg = 4, .version = 0x010305,
-				  .compat = 1, .seed = seed};
+	struct cbor_gen_opts o = {
+		.segs = segs, .nseg = 4, .version = 0x010305, .compat = 1, .seed = seed};
 
 	return cbor_gen(out, cap, &o, wrapper_len);
 }

@@ -26,12 +26,12 @@ struct cbor_gen_opts {
 	const struct cbor_seg *segs; /* the (addr, len) pairs */
 	uint32_t nseg;
 	uint32_t version, compat;
-	uint32_t seed;          /* blob and signature bytes */
-	uint32_t sig_len;       /* 0 = 256 */
-	uint32_t hash_len;      /* 0 = 32 (longer: zero-padded digest) */
-	const uint8_t *prot;    /* protected header content; NULL = A1 01 38 24 */
+	uint32_t seed;       /* blob and signature bytes */
+	uint32_t sig_len;    /* 0 = 256 */
+	uint32_t hash_len;   /* 0 = 32 (longer: zero-padded digest) */
+	const uint8_t *prot; /* protected header content; NULL = A1 01 38 24 */
 	uint32_t prot_len;
-	const uint8_t *unprot;  /* unprotected item; NULL = A0 */
+	const uint8_t *unprot; /* unprotected item; NULL = A0 */
 	uint32_t unprot_len;
 	uint32_t extra_items;   /* uints appended to the segment array */
 	uint32_t payload_extra; /* zero bytes after the manifest, in the payload */

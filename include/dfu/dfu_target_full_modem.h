@@ -40,7 +40,9 @@
  *              deleted and the download starts again at 0. When the first
  *              bytes are given (dfu_ctx_init_ex()), the wrapper bytes among
  *              them are checked now: a malformed wrapper fails init with
- *              nothing touched. No flash write or erase.
+ *              nothing touched. No flash write or erase; the store is
+ *              written only to forget (above) or to restore the verified
+ *              record of a complete file that verifies from flash.
  *   write      The wrapper is parsed byte by byte (bounds- and
  *              overflow-checked, state of a few dozen bytes) before the
  *              chunk that holds it is handed to the stream writer; then
@@ -207,7 +209,9 @@ dfu_full_modem_report(const struct dfu_full_modem *fm)
  * wrapper bytes, read in small pieces; the staging buffer is not used).
  * The blob then lies at device offset cfg.offset + out->wrapper_len,
  * out->blob_len bytes, with SHA-256 out->digest. Usable without a download
- * (e.g. after a reboot). Returns 0; -ENOENT when no verified file is there
+ * (e.g. after a reboot). The record is trusted for the blob (not re-hashed
+ * here: the installer hashes it anyway). *out is undefined on error.
+ * Returns 0; -ENOENT when no verified file is there
  * (no record, a record for another partition, the wrapper changed);
  * -EINVAL for NULL arguments or no flash; flash and store errors.
  */

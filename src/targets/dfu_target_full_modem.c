@@ -209,7 +209,7 @@ static int complete_check(struct dfu_full_modem *m)
 	if (err != 0 && err != -ENOENT) {
 		return err;
 	}
-	if (err == 0 && rec.wrapper_len + rec.blob_len == total) {
+	if (err == 0 && rec.wrapper_len <= total && rec.blob_len == total - rec.wrapper_len) {
 		err = replay(m, rec.wrapper_len);
 		if (err) {
 			return err;
