@@ -34,6 +34,8 @@ CONFIGS=(
   "core|$CORE"
   "core+raw|$CORE src/targets/dfu_target_raw.c"
   "core+mcuboot|$CORE $MCUBOOT"
+  "core+modem delta|$CORE src/targets/dfu_target_modem_delta.c"
+  "core+full modem|$CORE src/dfu_sha256.c src/targets/dfu_target_full_modem.c src/targets/full_modem_parse.c"
   "all targets|$CORE $TARGETS"
   "errname (opt.)|src/dfu_errname.c"
 )
@@ -89,6 +91,9 @@ cat >"$probe/probe.c" <<'PROBE'
 #include "dfu/dfu_target_raw.h"
 #include "dfu/dfu_target_mcuboot.h"
 #include "dfu/dfu_target_modem_delta.h"
+#include "dfu/dfu_target_full_modem.h"
+extern const char sizeof_struct_dfu_full_modem[];
+const char sizeof_struct_dfu_full_modem[sizeof(struct dfu_full_modem)] = {0};
 extern const char sizeof_struct_dfu_modem_delta_target[];
 const char sizeof_struct_dfu_modem_delta_target[sizeof(struct dfu_modem_delta_target)] = {0};
 extern const char sizeof_struct_dfu_ctx[], sizeof_struct_dfu_stream[], sizeof_struct_dfu_raw[];

@@ -298,6 +298,31 @@ TEST(reset_mid_download_discards_progress)
 	fmdev_destroy(&dev);
 }
 
+TEST(seed_api_downloads_resumes_and_schedules_a_modem_image)
+{
+	size_t n = gen(file, 15, NULL);
+	size_t off = 1;
+
+	CHECK_OK(fmdev_create(&dev, &defaults));
+	CHECK_OK(dfu_target_setup(&dev.cfg));
+	CHECK_EQ(dfu_target_img_type(file, 64), DFU_TARGET_IMAGE_TYPE_FULL_MODEM);
+	CHECK_OK(dfu_target_init(DFU_TARGET_IMAGE_TYPE_FULL_MODEM, 0, n, NULL));
+	CHECK_OK(dfu_target_offset_get(&off));
+	CHECK_EQ(off, 0);
+	CHECK_OK(dfu_target_write(file, n / 2));
+	fmdev_reboot(&dev); /* power lost half way */
+	CHECK_OK(dfu_target_setup(&dev.cfg));
+	CHECK_EQ(dfu_target_img_type(file, 64), DFU_TARGET_IMAGE_TYPE_FULL_MODEM);
+	CHECK_OK(dfu_target_init(DFU_TARGET_IMAGE_TYPE_FULL_MODEM, 0, n, NULL));
+	CHECK_OK(dfu_target_offset_get(&off));
+	CHECK(off > 0 && off <= n / 2);
+	CHECK_OK(dfu_target_write(file + off, n - off));
+	CHECK_OK(dfu_target_done(true));
+	CHECK_OK(dfu_target_schedule_update(0));
+	CHECK_MEM(fmdev_part(&dev), file, n);
+	fmdev_destroy(&dev);
+}
+
 TEST(schedule_update_is_a_no_op_after_a_verified_done)
 {
 	size_t n = gen(file, 12, NULL);
@@ -449,6 +474,7 @@ TEST_MAIN(RUN(download_in_1_byte_chunks_lands_byte_exact_and_verified);
 	  RUN(malformed_wrapper_found_after_the_first_program_is_discarded);
 	  RUN(reset_erases_the_first_block_and_clears_records);
 	  RUN(reset_mid_download_discards_progress);
+	  RUN(seed_api_downloads_resumes_and_schedules_a_modem_image);
 	  RUN(schedule_update_is_a_no_op_after_a_verified_done);
 	  RUN(schedule_update_before_done_is_eperm);
 	  RUN(stored_file_tells_the_installer_where_the_blob_is);
