@@ -15,6 +15,11 @@ have qemu-system-arm || need+=(qemu-system-arm)
 # mbedTLS 2.x: reference SHA-256 for the host tests and bench (test_sha256, bench_cpu sha)
 # and the host crypto port ports/mbedtls (signature checks in test_mcuboot_img_sig).
 [ -f /usr/include/mbedtls/sha256.h ] || need+=(libmbedtls-dev)
+# libcurl: dfu-sim's http:// sources (tools/dfu_sim/source.c); python3: the
+# test HTTP server of the dfu-sim tests (tests/cli/httpd.py).
+[ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] ||
+  dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need+=(libcurl4-openssl-dev)
+have python3 || need+=(python3)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "deps: installing ${need[*]}"
   sudo_=""

@@ -268,6 +268,28 @@ void sim_modem_reset_counters(struct sim_modem *m);
 size_t sim_modem_make_patch(uint8_t *buf, size_t cap, const char *src_uuid, const char *dst_uuid,
 			    const void *payload, size_t len);
 
+#ifndef SIM_NO_FILE
+/**
+ * Host only (sim_modem_file.c). Save the persistent state (m->nv) to path,
+ * as it would be after a power loss (the uncommitted tail reads erased):
+ * versioned little-endian file with a magic and a CRC-32, written to
+ * "<path>.tmp" and renamed over path. Not a modem operation (ignores the
+ * power model). Returns 0, -EINVAL, -ENOMEM or a negative errno.
+ */
+int sim_modem_save(const struct sim_modem *m, const char *path);
+
+/**
+ * Host only. Replace m->nv with the state saved in path (m set up with
+ * sim_modem_init() first; cfg, state, counters and injections are kept).
+ * Volatile state is reset as at a power-up: write mode closed, append
+ * position = committed, erase progress counted from the clock's now.
+ * Returns 0, -ENOENT (no such file), -EINVAL (bad magic, version, CRC,
+ * length or field, or an area size other than m->cfg.area_size; m is left
+ * unchanged), -ENOMEM or another negative errno.
+ */
+int sim_modem_load(struct sim_modem *m, const char *path);
+#endif /* SIM_NO_FILE */
+
 #ifdef __cplusplus
 }
 #endif

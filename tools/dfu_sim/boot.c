@@ -1,0 +1,236 @@
+/*
+ * dfu-sim reset: the device reboots. The simulated bootloader brings each
+ * MCUboot pair to the END STATE MCUboot leaves after the swap type the
+ * trailers ask for (not its sector-by-sector algorithm, which this project
+ * does not need to reproduce):
+ *
+ *   test swap    images exchanged; primary trailer magic + copy_done set,
+ *                image_ok unset (so the next reset reverts unless the image
+ *                confirms itself); secondary trailer erased.
+ *   permanent    the same with image_ok set.
+ *   revert       images exchanged back; primary trailer with image_ok set.
+ *   overwrite /  the secondary image is copied over the primary (the
+ *   copy         network core of an nRF5340 receives it through PCD), the
+ *                secondary is erased; no revert is possible.
+ *   invalid      a request for an image that fails its checks: the
+ *                secondary is erased, the primary boots unchanged.
+ *
+ * The modem applies a scheduled delta patch at its boot (sim_modem_boot).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dfu/dfu_errname.h"
+#include "dsim.h"
+
+static int erase(const struct dfu_mcuboot_slot *s, uint32_t off, uint32_t len)
+{
+	return s->flash->erase(s->flash->ctx, s->offset + off, len);
+}
+
+static int read_slot(const struct dfu_mcuboot_slot *s, uint8_t *buf, uint32_t len)
+{
+	return s->flash->read(s->flash->ctx, s->offset, buf, len);
+}
+
+/* Program buf[0, len) at the slot start, padded to the write block with the
+ * erase value (the area was erased). */
+static int program_slot(const struct dfu_mcuboot_slot *s, uint8_t *buf, uint32_t len)
+{
+	uint32_t wb = s->flash->write_block;
+	uint32_t n = (len + wb - 1) / wb * wb;
+
+	/* Drop trailing erased bytes: programming them would be a no-op. */
+	while (n > 0 && buf[n - 1] == s->flash->erase_value) {
+		n--;
+	}
+	n = (n + wb - 1) / wb * wb;
+	return n ? s->flash->program(s->flash->ctx, s->offset, buf, n) : 0;
+}
+
+/* Write the primary trailer of a swapped pair: magic, image_ok (set when
+ * permanent), swap_info, then copy_done. Uses the library's request writer
+ * on a mirrored pair whose "secondary" is the primary slot. */
+static int primary_trailer(const struct dfu_mcuboot_pair *pair, int img, bool permanent)
+{
+	struct dfu_mcuboot_pair mirror = *pair;
+	struct dfu_mcuboot_layout l;
+	int err;
+
+	mirror.primary = pair->secondary;
+	mirror.secondary = pair->primary;
+	mirror.image_offset = 0;
+	err = dfu_mcuboot_layout(&mirror, 1, &l);
+	if (err == 0) {
+		err = dfu_mcuboot_trailer_erase(pair, 0);
+	}
+	if (err == 0) {
+		err = dfu_mcuboot_trailer_request(&mirror, img, permanent);
+	}
+	if (err == 0) {
+		uint8_t one[32];
+		const struct dfu_flash *f = pair->primary.flash;
+
+		memset(one, f->erase_value, sizeof(one));
+		one[0] = 0x01;
+		err = f->program(f->ctx, pair->primary.offset + l.copy_done, one,
+				 l.field_write_len);
+	}
+	return err;
+}
+
+/* Exchange the image areas (everything below the trailer blocks). */
+static int exchange(const struct dfu_mcuboot_pair *pair)
+{
+	struct dfu_mcuboot_layout lp, ls;
+	int err = dfu_mcuboot_layout(pair, 0, &lp);
+
+	if (err == 0) {
+		err = dfu_mcuboot_layout(pair, 1, &ls);
+	}
+	if (err) {
+		return err;
+	}
+	uint32_t n = lp.trailer_erase < ls.trailer_erase ? lp.trailer_erase : ls.trailer_erase;
+	uint8_t *a = malloc(n), *b = malloc(n);
+
+	if (!a || !b) {
+		err = -ENOMEM;
+	}
+	if (err == 0 && (err = read_slot(&pair->primary, a, n)) == 0 &&
+	    (err = read_slot(&pair->secondary, b, n)) == 0 &&
+	    (err = erase(&pair->primary, 0, pair->primary.size)) == 0 &&
+	    (err = erase(&pair->secondary, 0, pair->secondary.size)) == 0 &&
+	    (err = program_slot(&pair->primary, b, n)) == 0) {
+		err = program_slot(&pair->secondary, a, n);
+	}
+	free(a);
+	free(b);
+	return err;
+}
+
+static int overwrite(const struct dfu_mcuboot_pair *pair)
+{
+	struct dfu_mcuboot_layout lp, ls;
+	int err = dfu_mcuboot_layout(pair, 0, &lp);
+
+	if (err == 0) {
+		err = dfu_mcuboot_layout(pair, 1, &ls);
+	}
+	if (err) {
+		return err;
+	}
+	uint32_t n = lp.trailer_erase < ls.trailer_erase ? lp.trailer_erase : ls.trailer_erase;
+	uint8_t *b = malloc(n);
+
+	if (!b) {
+		return -ENOMEM;
+	}
+	if ((err = read_slot(&pair->secondary, b, n)) == 0 &&
+	    (err = erase(&pair->primary, 0, pair->primary.size)) == 0 &&
+	    (err = program_slot(&pair->primary, b, n)) == 0) {
+		err = erase(&pair->secondary, 0, pair->secondary.size);
+	}
+	free(b);
+	return err;
+}
+
+static int boot_pair(struct dsim_device *d, unsigned i, char *what, size_t len)
+{
+	const struct dfu_mcuboot_pair *pair = &d->pairs[i];
+	struct dfu_mcuboot_pair_state st;
+	int err = dfu_mcuboot_state(&d->mcuboot, (int)i, &st);
+	bool copy = d->board.pair[i].install == DSIM_INSTALL_COPY ||
+		    pair->mode == DFU_MCUBOOT_OVERWRITE;
+
+	if (err) {
+		return err;
+	}
+	dsim_pair_outcome(d, i, &st, what, len);
+	switch (st.swap) {
+	case DFU_MCUBOOT_SWAP_TEST:
+	case DFU_MCUBOOT_SWAP_PERM:
+		if (!st.will_install) {
+			return erase(&pair->secondary, 0, pair->secondary.size);
+		}
+		if (copy) {
+			return overwrite(pair);
+		}
+		err = exchange(pair);
+		return err ? err : primary_trailer(pair, (int)i, st.swap == DFU_MCUBOOT_SWAP_PERM);
+	case DFU_MCUBOOT_SWAP_REVERT:
+		err = exchange(pair);
+		return err ? err : primary_trailer(pair, (int)i, true);
+	default:
+		return 0;
+	}
+}
+
+int dsim_reboot(struct dsim_device *d, bool json, FILE *f)
+{
+	int code = DSIM_EXIT_OK;
+
+	if (json) {
+		fprintf(f, "{\"reset\":[");
+	} else {
+		fprintf(f, "reset %s (board %s)\n", d->dir, d->board.name);
+	}
+	for (unsigned i = 0; i < d->board.pair_count; i++) {
+		char what[256];
+		int err = boot_pair(d, i, what, sizeof(what));
+
+		if (json) {
+			fprintf(f, "%s{\"image\":%u,\"done\":", i ? "," : "", i);
+			dsim_json_str(f, what);
+			fprintf(f, ",\"error\":");
+			dsim_json_str(f, err ? dfu_errno_name(err) : "");
+			fprintf(f, "}");
+		} else {
+			fprintf(f, "  image %u \"%s\": %s%s%s\n", i, d->board.pair[i].name, what,
+				err ? " -- FAILED: " : "", err ? dfu_errno_name(err) : "");
+		}
+		if (err) {
+			code = DSIM_EXIT_DEVICE;
+		}
+	}
+	if (json) {
+		fprintf(f, "]");
+	}
+	if (d->board.has_modem) {
+		uint32_t result = 0;
+		bool pending = d->modem.nv.action != SIM_MODEM_ACTION_NONE;
+		int err;
+
+		sim_modem_reboot(&d->modem);
+		err = sim_modem_boot(&d->modem, &result);
+		if (json) {
+			fprintf(f,
+				",\"modem\":{\"applied\":%s,\"result\":\"0x%07" PRIx32
+				"\",\"uuid\":",
+				pending ? "true" : "false", result);
+			dsim_json_str(f, d->modem.nv.uuid);
+			fprintf(f, ",\"error\":");
+			dsim_json_str(f, err ? dfu_errno_name(err) : "");
+			fprintf(f, "}");
+		} else if (pending) {
+			fprintf(f,
+				"  modem: update applied, result 0x%07" PRIx32
+				"%s; firmware %.36s\n",
+				result, result == DFU_MODEM_RESULT_OK ? " (OK)" : "",
+				d->modem.nv.uuid);
+		} else {
+			fprintf(f, "  modem: boots firmware %.36s\n", d->modem.nv.uuid);
+		}
+		if (err) {
+			code = DSIM_EXIT_DEVICE;
+		}
+	}
+	if (json) {
+		fprintf(f, "}\n");
+	}
+	return code;
+}

@@ -1,0 +1,323 @@
+/*
+ * dfu-sim internals: the interfaces between the command's modules.
+ *
+ *   board.c     board presets and the layout-file format (parse + write)
+ *   device.c    a simulated device living in a directory: flash files, the
+ *               key-value store, the modem state; the library wired to it
+ *   source.c    artifact sources: a local file or an http:// URL (libcurl,
+ *               Range resume)
+ *   artifact.c  artifact detection and header facts
+ *   mkimage.c   sample artifacts: signed MCUboot images, P-256 keys, modem
+ *               delta patches
+ *   out.c       progress bar / plain lines / JSON, error names
+ *   apply.c     init -> offset_get -> write... -> done -> schedule
+ *   status.c    the bootloader's-eye report
+ *   main.c      argument parsing, subcommands, exit codes
+ *
+ * Host only (POSIX + libcurl + mbedTLS). SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef DSIM_H_
+#define DSIM_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dfu/dfu_target.h"
+#include "dfu/dfu_target_full_modem.h"
+#include "dfu/dfu_target_mcuboot.h"
+#include "dfu/dfu_target_modem_delta.h"
+#include "dfu_crypto_mbedtls.h"
+#include "sim_clock.h"
+#include "sim_flash.h"
+#include "sim_kv.h"
+#include "sim_modem.h"
+#include "sim_power.h"
+
+/* ---- exit codes (documented in the README and in `dfu-sim --help`) ---- */
+enum dsim_exit {
+	DSIM_EXIT_OK = 0,       /**< Accepted (apply), or the command succeeded. */
+	DSIM_EXIT_USAGE = 1,    /**< Bad command line or layout file. */
+	DSIM_EXIT_REJECTED = 2, /**< The artifact was rejected (a named check). */
+	DSIM_EXIT_DEVICE = 3,   /**< Device or transport error. */
+	DSIM_EXIT_POWERCUT = 4, /**< Simulated power cut; run again to resume. */
+};
+
+/* ---- board description (board.c) ---- */
+#define DSIM_MAX_FLASH 4
+#define DSIM_MAX_PAIRS 3
+#define DSIM_NAME_LEN 24
+#define DSIM_UUID_LEN 37 /* 36 chars + NUL */
+
+struct dsim_flash_desc {
+	char name[DSIM_NAME_LEN];     /**< Also the file name: <dir>/<name>.bin */
+	struct sim_geometry geo;      /**< Copy of a preset geometry, possibly
+					   with erase_block/size overridden. */
+	char geo_name[DSIM_NAME_LEN]; /**< Preset geometry it was taken from. */
+	uint32_t size;                /**< Device size in bytes. */
+};
+
+struct dsim_area {
+	uint8_t dev; /**< Index into board.flash. */
+	uint32_t off;
+	uint32_t size;
+};
+
+enum dsim_install {
+	DSIM_INSTALL_SWAP = 0, /**< MCUboot swaps (or overwrites per mode). */
+	DSIM_INSTALL_COPY = 1, /**< Copied over into another core's flash
+				    (nRF5340 network core via PCD): no swap,
+				    no revert. */
+};
+
+struct dsim_pair_desc {
+	char name[DSIM_NAME_LEN]; /**< "app", "net", ... */
+	struct dsim_area primary;
+	struct dsim_area secondary;
+	uint8_t mode;      /**< enum dfu_mcuboot_mode */
+	uint8_t max_align; /**< 8, 16 or 32 */
+	uint8_t install;   /**< enum dsim_install */
+};
+
+struct dsim_board {
+	char name[DSIM_NAME_LEN];
+	struct dsim_flash_desc flash[DSIM_MAX_FLASH];
+	unsigned flash_count;
+	struct dsim_pair_desc pair[DSIM_MAX_PAIRS];
+	unsigned pair_count;
+	bool has_modem; /**< Cellular modem with a delta DFU area. */
+	uint32_t modem_area;
+	char modem_uuid[DSIM_UUID_LEN]; /**< Running modem firmware. */
+	bool has_full_modem;            /**< Full modem image partition. */
+	struct dsim_area full_modem;
+};
+
+/** Names of the presets, NULL-terminated. */
+extern const char *const dsim_board_presets[];
+
+/** Fill b from a preset name. 0 or -ENOENT. */
+int dsim_board_preset(const char *name, struct dsim_board *b);
+
+/**
+ * Parse a layout file's text (format in docs/dfu-sim-layout.md) into b. On error
+ * returns -EINVAL and writes "line N: what" into err.
+ */
+int dsim_board_parse(const char *text, struct dsim_board *b, char *err, size_t err_len);
+
+/** Read and parse a layout file. -errno of the file system, or as parse. */
+int dsim_board_load(const char *path, struct dsim_board *b, char *err, size_t err_len);
+
+/** Write b in the layout-file format (round-trips through parse). */
+int dsim_board_write(const struct dsim_board *b, FILE *f);
+
+/* ---- the simulated device (device.c) ---- */
+#define DSIM_MAX_KEYS 4
+#define DSIM_KEY_MAX 600 /* DER: EC SubjectPublicKeyInfo, RSA PKCS#1 (3072 fits) */
+#define DSIM_BUF_LEN 4096
+
+struct dsim_device {
+	struct dsim_board board;
+	char dir[512];
+	struct sim_power power;
+	struct sim_clock clock;
+	struct sim_flash flash[DSIM_MAX_FLASH];
+	struct sim_kv kv;
+	struct sim_modem modem;
+	struct dfu_crypto_mbedtls crypto_state;
+	struct dfu_crypto crypto;
+	struct dfu_port port;
+	/* MCUboot target */
+	struct dfu_mcuboot_pair pairs[DSIM_MAX_PAIRS];
+	struct dfu_mcuboot_board mboard;
+	uint8_t key_der[DSIM_MAX_KEYS][DSIM_KEY_MAX];
+	struct dfu_mcuboot_key keys[DSIM_MAX_KEYS];
+	unsigned key_count;
+	struct dfu_mcuboot mcuboot;
+	uint8_t mcuboot_buf[DSIM_BUF_LEN];
+	/* modem targets (when the board has them) */
+	struct dfu_modem_delta_target delta;
+	struct dfu_full_modem full_modem;
+	uint8_t full_modem_buf[DSIM_BUF_LEN];
+	/* library */
+	struct dfu_target_entry entries[3];
+	struct dfu_config cfg;
+	struct dfu_ctx ctx;
+	bool open;
+};
+
+/**
+ * Create a factory-fresh device in dir (created if missing; refused with
+ * -EEXIST when it already holds a device): writes <dir>/board.txt (the
+ * layout), one <name>.bin per flash device filled with its erase value, an
+ * empty store, the modem's state, and the trusted public keys given as PEM
+ * files (key_paths may be NULL when key_count is 0; no keys = the device's
+ * bootloader checks hashes only). err gets a message on failure.
+ */
+int dsim_device_create(const char *dir, const struct dsim_board *b, const char *const *key_paths,
+		       unsigned key_count, char *err, size_t err_len);
+
+/**
+ * Power the device in dir on: load board.txt, attach the flash files, load
+ * the store, the modem state and the keys, set up the library context
+ * d->ctx with the MCUboot target (and the modem targets when the board has
+ * them). d is caller-allocated (large: make it static). power is disarmed.
+ */
+int dsim_device_open(struct dsim_device *d, const char *dir, char *err, size_t err_len);
+
+/**
+ * Power off: save the store and the modem state (also after a simulated
+ * power cut: they hold exactly what had become durable), detach the flash
+ * files. Returns 0 or the first error.
+ */
+int dsim_device_close(struct dsim_device *d);
+
+/** Sum of the modeled busy time of all flash devices, µs, plus modem time. */
+uint64_t dsim_device_time_us(const struct dsim_device *d);
+
+/** Flash operations (programs + erases) over all devices. */
+uint64_t dsim_device_flash_ops(const struct dsim_device *d);
+
+/** MCUboot pair index of the board pair named name (or a number). -ENOENT. */
+int dsim_device_pair_by_name(const struct dsim_device *d, const char *name);
+
+/* ---- sources (source.c) ---- */
+struct dsim_source;
+
+/**
+ * Open a source at byte offset start: a path, or http://host[:port]/path.
+ * HTTP: a GET with "Range: bytes=start-" when start > 0; a 206 must start
+ * at start, a 200 to a ranged request is skipped forward to start. total
+ * is set to the artifact's full size (0 if unknown). Returns NULL and
+ * writes a message into err on failure.
+ */
+struct dsim_source *dsim_source_open(const char *where, uint64_t start, uint64_t *total, char *err,
+				     size_t err_len);
+
+/**
+ * Read up to n bytes (blocks until n bytes, end of file or an error).
+ * Returns bytes read (0 = end), or a negative errno: -ECONNRESET when the
+ * connection dropped, -EIO otherwise; err describes it.
+ */
+long dsim_source_read(struct dsim_source *s, uint8_t *buf, size_t n, char *err, size_t err_len);
+
+void dsim_source_close(struct dsim_source *s);
+
+/** Read a whole local file into a malloc'ed buffer. 0 or -errno. */
+int dsim_read_file(const char *path, uint8_t **data, size_t *len);
+
+/* ---- artifacts (artifact.c) ---- */
+
+/**
+ * Print what an artifact is and its header facts (type as
+ * dfu_target_img_type() sees it; MCUboot: version, header/image/TLV sizes,
+ * flags, load address, hash and signature TLVs, security counter, padding
+ * and a padded file's trailer; modem delta: UUIDs; full modem: wrapper and
+ * manifest facts). JSON when json is true. Returns DSIM_EXIT_OK, or
+ * DSIM_EXIT_REJECTED when the type is unknown or a check fails (header,
+ * TLVs, hash, tail, CRC).
+ */
+int dsim_detect(const uint8_t *data, size_t len, bool json, FILE *out);
+
+/* ---- sample artifacts (mkimage.c) ---- */
+
+/** Generate a P-256 key pair: private PEM at path, public at <path>.pub. */
+int dsim_keygen(const char *path, char *err, size_t err_len);
+
+struct dsim_mkimage {
+	const char *key_path; /**< Private PEM (EC P-256 or RSA); NULL = unsigned. */
+	uint32_t size;        /**< Payload bytes. */
+	uint32_t seed;        /**< Payload PRNG seed. */
+	const char *version;  /**< "major.minor.revision+build" */
+	uint32_t sec_cnt;     /**< 0 = no security counter TLV. */
+	uint16_t hdr_size;    /**< 0 = 0x200 */
+	uint32_t pad_to;      /**< Slot size for --pad; 0 = none. */
+	bool confirm;
+};
+
+/** Write a signed (or hash-only) MCUboot image to path. */
+int dsim_mkimage(const struct dsim_mkimage *p, const char *path, char *err, size_t err_len);
+
+/** Write a toy modem delta patch from src_uuid to dst_uuid (size payload). */
+int dsim_mkdelta(const char *src_uuid, const char *dst_uuid, uint32_t size, uint32_t seed,
+		 const char *path, char *err, size_t err_len);
+
+/* ---- output (out.c) ---- */
+enum dsim_progress_mode {
+	DSIM_PROGRESS_AUTO = 0, /**< Bar on a terminal, else plain lines. */
+	DSIM_PROGRESS_BAR,
+	DSIM_PROGRESS_PLAIN,
+	DSIM_PROGRESS_NONE, /**< Also implied by --json. */
+};
+
+struct dsim_progress {
+	enum dsim_progress_mode mode;
+	FILE *f;
+	uint64_t total;     /**< Artifact size (0 = unknown). */
+	uint64_t start;     /**< Offset this run started from. */
+	double t0;          /**< Wall clock at start, s. */
+	double last;        /**< Wall clock of the last line, s. */
+	unsigned last_pct;  /**< Last plain line's percent / 10. */
+	uint64_t dev_t0_us; /**< Modeled device time at start. */
+	bool drawn;         /**< A bar is on screen (needs a newline). */
+};
+
+/** Wall clock, seconds (monotonic). */
+double dsim_now(void);
+
+void dsim_progress_begin(struct dsim_progress *p, enum dsim_progress_mode mode, FILE *f,
+			 uint64_t total, uint64_t start, uint64_t dev_us);
+/** pos = bytes of the artifact handed to the library so far (absolute). */
+void dsim_progress_update(struct dsim_progress *p, uint64_t pos, uint64_t dev_us);
+void dsim_progress_end(struct dsim_progress *p);
+
+/** Write s as a JSON string (quotes and escapes). */
+void dsim_json_str(FILE *f, const char *s);
+
+/** "12.3 KiB" style size into buf. */
+const char *dsim_fmt_size(uint64_t bytes, char *buf, size_t len);
+
+/* ---- apply (apply.c) ---- */
+enum dsim_schedule { DSIM_SCHEDULE_TEST = 0, DSIM_SCHEDULE_PERMANENT, DSIM_SCHEDULE_NONE };
+
+struct dsim_apply_opts {
+	const char *dir;
+	const char *source;
+	const char *image;  /**< Pair name or number; NULL = 0. */
+	uint32_t chunk;     /**< Transport chunk; 0 = 4096. */
+	uint64_t cut_after; /**< Power cut once the artifact's first N bytes were
+				 handed over (absolute); 0 = none. */
+	uint32_t cut_pct;   /**< Same as a percentage of the size (0 = none). */
+	uint32_t cut_ops;   /**< Power cut at the Nth mutating flash/store op
+				 of this run (torn); 0 = none. */
+	unsigned retries;   /**< Transport retries (resume with Range). */
+	enum dsim_schedule schedule;
+	enum dsim_progress_mode progress;
+	bool json;
+};
+
+/** Run one apply; returns an enum dsim_exit. */
+int dsim_apply(const struct dsim_apply_opts *o, FILE *out);
+
+/* ---- status and reboot (status.c, boot.c) ---- */
+
+/** Bootloader's-eye report of every slot, the modem and the partitions. */
+int dsim_status(struct dsim_device *d, bool json, FILE *out);
+
+/** One line: what the bootloader does with pair i on the next reset. */
+const char *dsim_pair_outcome(const struct dsim_device *d, unsigned i,
+			      const struct dfu_mcuboot_pair_state *st, char *buf, size_t len);
+
+/**
+ * Reboot the device: the simulated bootloader does what the status report
+ * announced (end state of MCUboot's swap / overwrite / copy / revert, not
+ * its algorithm), and the modem applies a scheduled patch. Prints what
+ * happened. Returns an enum dsim_exit.
+ */
+int dsim_reboot(struct dsim_device *d, bool json, FILE *out);
+
+/** Classify a library error from apply: the check it names ("size",
+ *  "signature", ...) for a rejection, or NULL for a device error. */
+const char *dsim_rejected_check(int err);
+
+#endif /* DSIM_H_ */

@@ -1,0 +1,432 @@
+/*
+ * dfu-sim: apply a real update artifact to a simulated nRF9160 / nRF5340 /
+ * nRF52840 device that lives in a directory, and report what its
+ * bootloader will do. See `dfu-sim help` and docs/dfu-sim.md.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dfu/dfu_errname.h"
+#include "dsim.h"
+
+static const char usage[] =
+	"usage: dfu-sim <command> [arguments]\n"
+	"\n"
+	"  boards                         list the board presets and their layouts\n"
+	"  init DIR (--board NAME | --layout FILE) [--key PEM]...\n"
+	"                                 create a factory-fresh device in DIR; --key = a\n"
+	"                                 public (or private) key its MCUboot trusts\n"
+	"  detect ARTIFACT [--json]       what the artifact is, its header facts\n"
+	"  apply DIR ARTIFACT [options]   download ARTIFACT (a file or an http:// URL)\n"
+	"      --image N|NAME             MCUboot image (pair) number or name (default 0)\n"
+	"      --chunk N                  transport chunk size (default 4096)\n"
+	"      --cut-after N|P%           power cut once N bytes (or P %) were handed over\n"
+	"      --cut-ops N                power cut at the Nth flash/store operation (torn)\n"
+	"      --retries N                transport resumes after a dropped connection (3)\n"
+	"      --schedule test|permanent|none   what to request after verification (test)\n"
+	"      --progress bar|plain|none  progress display (default: bar on a terminal)\n"
+	"      --json                     one JSON object as the result\n"
+	"  status DIR [--json]            every slot as the bootloader sees it, and what\n"
+	"                                 the next reset does\n"
+	"  reset DIR [--json]             reboot: the bootloader and the modem act\n"
+	"  confirm DIR [--image N|NAME]   the running image confirms itself\n"
+	"  keygen PEM                     new P-256 key: PEM (private) and PEM.pub\n"
+	"  mkimage OUT --size N [--key PEM] [--version M.m.r+b] [--seed S]\n"
+	"          [--sec-cnt N] [--pad SLOT_SIZE] [--confirm]\n"
+	"                                 a sample MCUboot image, signed with --key\n"
+	"  mkdelta OUT --from UUID --to UUID --size N [--seed S]\n"
+	"                                 a sample modem delta patch (simulator format)\n"
+	"\n"
+	"exit status: 0 accepted / ok, 1 usage, 2 artifact rejected (the check is\n"
+	"named), 3 device or transport error, 4 simulated power cut (run again to\n"
+	"resume)\n";
+
+static int bad_usage(const char *what)
+{
+	fprintf(stderr, "dfu-sim: %s\n(dfu-sim help for usage)\n", what);
+	return DSIM_EXIT_USAGE;
+}
+
+/* Decimal or 0x hex, optional K or M suffix. */
+static int parse_num(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-') {
+		return -EINVAL;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s) {
+		return -EINVAL;
+	}
+	if (*end == 'K' || *end == 'k') {
+		v *= 1024;
+		end++;
+	} else if (*end == 'M' || *end == 'm') {
+		v *= 1024 * 1024;
+		end++;
+	}
+	if (*end || v > UINT32_MAX) {
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+struct args {
+	int argc;
+	char **argv;
+	int i;
+};
+
+/* Next option's value, or NULL (usage error reported by the caller). */
+static const char *value(struct args *a)
+{
+	return a->i + 1 < a->argc ? a->argv[++a->i] : NULL;
+}
+
+static int num_opt(struct args *a, uint64_t *out)
+{
+	const char *v = value(a);
+
+	return v ? parse_num(v, out) : -EINVAL;
+}
+
+static int cmd_boards(void)
+{
+	for (unsigned i = 0; dsim_board_presets[i]; i++) {
+		struct dsim_board b;
+
+		if (dsim_board_preset(dsim_board_presets[i], &b) == 0) {
+			printf("# ---- %s ----\n", dsim_board_presets[i]);
+			dsim_board_write(&b, stdout);
+			printf("\n");
+		}
+	}
+	return DSIM_EXIT_OK;
+}
+
+static int cmd_init(struct args *a)
+{
+	const char *dir = NULL, *board = NULL, *layout = NULL;
+	const char *keys[DSIM_MAX_KEYS];
+	unsigned nkeys = 0;
+	struct dsim_board b;
+	char err[256] = "";
+
+	for (a->i = 2; a->i < a->argc; a->i++) {
+		const char *o = a->argv[a->i];
+
+		if (!strcmp(o, "--board")) {
+			board = value(a);
+		} else if (!strcmp(o, "--layout")) {
+			layout = value(a);
+		} else if (!strcmp(o, "--key")) {
+			if (nkeys == DSIM_MAX_KEYS || !(keys[nkeys++] = value(a))) {
+				return bad_usage("--key: missing or too many");
+			}
+		} else if (o[0] != '-' && !dir) {
+			dir = o;
+		} else {
+			return bad_usage("init: unexpected argument");
+		}
+	}
+	if (!dir || (!board == !layout)) {
+		return bad_usage("init DIR needs exactly one of --board or --layout");
+	}
+	if (board && dsim_board_preset(board, &b) != 0) {
+		return bad_usage("unknown board (dfu-sim boards lists them)");
+	}
+	if (layout && dsim_board_load(layout, &b, err, sizeof(err)) != 0) {
+		fprintf(stderr, "dfu-sim: %s: %s\n", layout, err);
+		return DSIM_EXIT_USAGE;
+	}
+	if (dsim_device_create(dir, &b, keys, nkeys, err, sizeof(err)) != 0) {
+		fprintf(stderr, "dfu-sim: %s\n", err);
+		return DSIM_EXIT_DEVICE;
+	}
+	printf("created %s: board %s, %u flash device(s), %u image pair(s)%s%s, %u key(s)\n", dir,
+	       b.name, b.flash_count, b.pair_count, b.has_modem ? ", modem" : "",
+	       b.has_full_modem ? ", full modem partition" : "", nkeys);
+	return DSIM_EXIT_OK;
+}
+
+static int cmd_detect(struct args *a)
+{
+	const char *src = NULL;
+	bool json = false;
+
+	for (a->i = 2; a->i < a->argc; a->i++) {
+		if (!strcmp(a->argv[a->i], "--json")) {
+			json = true;
+		} else if (!src) {
+			src = a->argv[a->i];
+		} else {
+			return bad_usage("detect: unexpected argument");
+		}
+	}
+	if (!src) {
+		return bad_usage("detect ARTIFACT");
+	}
+	char err[256] = "";
+	uint64_t total = 0;
+	struct dsim_source *s = dsim_source_open(src, 0, &total, err, sizeof(err));
+
+	if (!s) {
+		fprintf(stderr, "dfu-sim: %s: %s\n", src, err);
+		return DSIM_EXIT_DEVICE;
+	}
+	size_t cap = total ? (size_t)total : 16u * 1024 * 1024, len = 0;
+	uint8_t *buf = malloc(cap ? cap : 1);
+	long n = 1;
+
+	while (buf && len < cap &&
+	       (n = dsim_source_read(s, buf + len, cap - len, err, sizeof(err))) > 0) {
+		len += (size_t)n;
+	}
+	dsim_source_close(s);
+	if (!buf || n < 0) {
+		fprintf(stderr, "dfu-sim: %s: %s\n", src, buf ? err : "out of memory");
+		free(buf);
+		return DSIM_EXIT_DEVICE;
+	}
+	int code = dsim_detect(buf, len, json, stdout);
+
+	free(buf);
+	return code;
+}
+
+static int cmd_apply(struct args *a)
+{
+	struct dsim_apply_opts o = {.retries = 3};
+	uint64_t v;
+
+	for (a->i = 2; a->i < a->argc; a->i++) {
+		const char *opt = a->argv[a->i];
+
+		if (!strcmp(opt, "--image")) {
+			if (!(o.image = value(a))) {
+				return bad_usage("--image N|NAME");
+			}
+		} else if (!strcmp(opt, "--chunk")) {
+			if (num_opt(a, &v) || v == 0 || v > 1024 * 1024) {
+				return bad_usage("--chunk: 1..1M");
+			}
+			o.chunk = (uint32_t)v;
+		} else if (!strcmp(opt, "--cut-after")) {
+			const char *s = value(a);
+			size_t l = s ? strlen(s) : 0;
+
+			if (l > 1 && s[l - 1] == '%') {
+				char tmp[16];
+
+				snprintf(tmp, sizeof(tmp), "%.*s", (int)(l - 1), s);
+				if (parse_num(tmp, &v) || v == 0 || v >= 100) {
+					return bad_usage("--cut-after P%: 1..99");
+				}
+				o.cut_pct = (uint32_t)v;
+			} else if (!s || parse_num(s, &v) || v == 0) {
+				return bad_usage("--cut-after N|P%");
+			} else {
+				o.cut_after = v;
+			}
+		} else if (!strcmp(opt, "--cut-ops")) {
+			if (num_opt(a, &v) || v == 0) {
+				return bad_usage("--cut-ops N (N >= 1)");
+			}
+			o.cut_ops = (uint32_t)v;
+		} else if (!strcmp(opt, "--retries")) {
+			if (num_opt(a, &v) || v > 100) {
+				return bad_usage("--retries 0..100");
+			}
+			o.retries = (unsigned)v;
+		} else if (!strcmp(opt, "--schedule")) {
+			const char *s = value(a);
+
+			if (s && !strcmp(s, "test")) {
+				o.schedule = DSIM_SCHEDULE_TEST;
+			} else if (s && !strcmp(s, "permanent")) {
+				o.schedule = DSIM_SCHEDULE_PERMANENT;
+			} else if (s && !strcmp(s, "none")) {
+				o.schedule = DSIM_SCHEDULE_NONE;
+			} else {
+				return bad_usage("--schedule test|permanent|none");
+			}
+		} else if (!strcmp(opt, "--progress")) {
+			const char *s = value(a);
+
+			if (s && !strcmp(s, "bar")) {
+				o.progress = DSIM_PROGRESS_BAR;
+			} else if (s && !strcmp(s, "plain")) {
+				o.progress = DSIM_PROGRESS_PLAIN;
+			} else if (s && !strcmp(s, "none")) {
+				o.progress = DSIM_PROGRESS_NONE;
+			} else {
+				return bad_usage("--progress bar|plain|none");
+			}
+		} else if (!strcmp(opt, "--json")) {
+			o.json = true;
+		} else if (opt[0] != '-' && !o.dir) {
+			o.dir = opt;
+		} else if (opt[0] != '-' && !o.source) {
+			o.source = opt;
+		} else {
+			return bad_usage("apply: unexpected argument");
+		}
+	}
+	if (!o.dir || !o.source) {
+		return bad_usage("apply DIR ARTIFACT");
+	}
+	return dsim_apply(&o, stdout);
+}
+
+/* status, reset, confirm: open the device, act, close. */
+static int cmd_device(struct args *a, const char *cmd)
+{
+	static struct dsim_device dev;
+	const char *dir = NULL, *image = NULL;
+	bool json = false;
+	char err[256] = "";
+	int code;
+
+	for (a->i = 2; a->i < a->argc; a->i++) {
+		const char *o = a->argv[a->i];
+
+		if (!strcmp(o, "--json")) {
+			json = true;
+		} else if (!strcmp(o, "--image") && !strcmp(cmd, "confirm")) {
+			if (!(image = value(a))) {
+				return bad_usage("--image N|NAME");
+			}
+		} else if (o[0] != '-' && !dir) {
+			dir = o;
+		} else {
+			return bad_usage("unexpected argument");
+		}
+	}
+	if (!dir) {
+		return bad_usage("missing DIR");
+	}
+	if (dsim_device_open(&dev, dir, err, sizeof(err)) != 0) {
+		fprintf(stderr, "dfu-sim: %s\n", err);
+		return DSIM_EXIT_DEVICE;
+	}
+	if (!strcmp(cmd, "status")) {
+		code = dsim_status(&dev, json, stdout);
+	} else if (!strcmp(cmd, "reset")) {
+		code = dsim_reboot(&dev, json, stdout);
+	} else {
+		int img = image ? dsim_device_pair_by_name(&dev, image) : 0;
+		int e = img < 0 ? img : dfu_mcuboot_confirm(&dev.mcuboot, img);
+
+		printf("confirm image %d: %s\n", img, e ? dfu_errno_name(e) : "ok");
+		code = e ? DSIM_EXIT_DEVICE : DSIM_EXIT_OK;
+	}
+	if (dsim_device_close(&dev) != 0 && code == DSIM_EXIT_OK) {
+		code = DSIM_EXIT_DEVICE;
+	}
+	return code;
+}
+
+static int cmd_make(struct args *a, const char *cmd)
+{
+	struct dsim_mkimage p = {.version = "1.0.0+0", .seed = 1};
+	const char *out = NULL, *from = NULL, *to = NULL;
+	char err[256] = "";
+	uint64_t v;
+	int e;
+
+	for (a->i = 2; a->i < a->argc; a->i++) {
+		const char *o = a->argv[a->i];
+
+		if (!strcmp(o, "--key")) {
+			p.key_path = value(a);
+		} else if (!strcmp(o, "--version")) {
+			p.version = value(a);
+		} else if (!strcmp(o, "--from")) {
+			from = value(a);
+		} else if (!strcmp(o, "--to")) {
+			to = value(a);
+		} else if (!strcmp(o, "--confirm")) {
+			p.confirm = true;
+		} else if (!strcmp(o, "--size") || !strcmp(o, "--seed") || !strcmp(o, "--pad") ||
+			   !strcmp(o, "--sec-cnt") || !strcmp(o, "--header-size")) {
+			if (num_opt(a, &v)) {
+				return bad_usage("bad number");
+			}
+			if (!strcmp(o, "--size")) {
+				p.size = (uint32_t)v;
+			} else if (!strcmp(o, "--seed")) {
+				p.seed = (uint32_t)v;
+			} else if (!strcmp(o, "--pad")) {
+				p.pad_to = (uint32_t)v;
+			} else if (!strcmp(o, "--sec-cnt")) {
+				p.sec_cnt = (uint32_t)v;
+			} else {
+				p.hdr_size = (uint16_t)v;
+			}
+		} else if (o[0] != '-' && !out) {
+			out = o;
+		} else {
+			return bad_usage("unexpected argument");
+		}
+	}
+	if (!out) {
+		return bad_usage("missing output file");
+	}
+	if (!strcmp(cmd, "keygen")) {
+		e = dsim_keygen(out, err, sizeof(err));
+	} else if (!strcmp(cmd, "mkdelta")) {
+		if (!from || !to || !p.size) {
+			return bad_usage("mkdelta OUT --from UUID --to UUID --size N");
+		}
+		e = dsim_mkdelta(from, to, p.size, p.seed, out, err, sizeof(err));
+	} else {
+		if (!p.size || !p.version) {
+			return bad_usage("mkimage OUT --size N");
+		}
+		e = dsim_mkimage(&p, out, err, sizeof(err));
+	}
+	if (e) {
+		fprintf(stderr, "dfu-sim: %s: %s\n", cmd, err[0] ? err : dfu_errno_name(e));
+		return DSIM_EXIT_DEVICE;
+	}
+	printf("wrote %s\n", out);
+	return DSIM_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {argc, argv, 2};
+	const char *cmd = argc > 1 ? argv[1] : "help";
+
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		fputs(usage, stdout);
+		return argc > 1 ? DSIM_EXIT_OK : DSIM_EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "boards")) {
+		return cmd_boards();
+	}
+	if (!strcmp(cmd, "init")) {
+		return cmd_init(&a);
+	}
+	if (!strcmp(cmd, "detect")) {
+		return cmd_detect(&a);
+	}
+	if (!strcmp(cmd, "apply")) {
+		return cmd_apply(&a);
+	}
+	if (!strcmp(cmd, "status") || !strcmp(cmd, "reset") || !strcmp(cmd, "confirm")) {
+		return cmd_device(&a, cmd);
+	}
+	if (!strcmp(cmd, "keygen") || !strcmp(cmd, "mkimage") || !strcmp(cmd, "mkdelta")) {
+		return cmd_make(&a, cmd);
+	}
+	return bad_usage("unknown command");
+}

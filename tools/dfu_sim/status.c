@@ -1,0 +1,278 @@
+/*
+ * dfu-sim status: every slot as the bootloader will see it (image present,
+ * version, digest, trailer), what it will do on the next reset, the modem's
+ * delta area and the full modem partition.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "dfu/dfu_errname.h"
+#include "dsim.h"
+
+static const char *mode_name(uint8_t m)
+{
+	static const char *const n[] = {"swap-move", "swap-scratch", "swap-offset", "overwrite"};
+
+	return m < 4 ? n[m] : "?";
+}
+
+static const char *tstate(uint8_t s)
+{
+	return s == DFU_MCUBOOT_GOOD ? "set" : s == DFU_MCUBOOT_UNSET ? "unset" : "bad";
+}
+
+static const char *check_name(uint8_t c)
+{
+	static const char *const n[] = {"not checked",    "ok",          "BAD", "unsupported",
+					"no trusted key", "unverifiable"};
+
+	return c < 6 ? n[c] : "?";
+}
+
+static const char *swap_name(uint8_t s)
+{
+	switch (s) {
+	case DFU_MCUBOOT_SWAP_TEST:
+		return "test";
+	case DFU_MCUBOOT_SWAP_PERM:
+		return "permanent";
+	case DFU_MCUBOOT_SWAP_REVERT:
+		return "revert";
+	default:
+		return "none";
+	}
+}
+
+static void version_str(const struct dfu_mcuboot_info *i, char *b, size_t n)
+{
+	snprintf(b, n, "%u.%u.%u+%" PRIu32, i->major, i->minor, i->revision, i->build);
+}
+
+const char *dsim_pair_outcome(const struct dsim_device *d, unsigned i,
+			      const struct dfu_mcuboot_pair_state *st, char *buf, size_t len)
+{
+	const struct dsim_pair_desc *p = &d->board.pair[i];
+	char v[40] = "", pv[40] = "";
+	bool copy = p->install == DSIM_INSTALL_COPY;
+	bool over = copy || p->mode == DFU_MCUBOOT_OVERWRITE;
+
+	if (st->secondary.present) {
+		version_str(&st->secondary.info, v, sizeof(v));
+	}
+	if (st->primary.present) {
+		version_str(&st->primary.info, pv, sizeof(pv));
+	}
+	switch (st->swap) {
+	case DFU_MCUBOOT_SWAP_TEST:
+	case DFU_MCUBOOT_SWAP_PERM:
+		if (!st->will_install) {
+			snprintf(buf, len,
+				 "MCUboot finds an upgrade request but the secondary image fails "
+				 "its checks: it erases it and boots %s",
+				 st->primary.present ? pv : "nothing (no valid image)");
+		} else if (copy) {
+			snprintf(buf, len,
+				 "MCUboot copies %s over the %s core's flash (network core "
+				 "update: copied, not swapped; no revert)",
+				 v, p->name);
+		} else if (over) {
+			snprintf(buf, len, "MCUboot overwrites the primary with %s (no revert)", v);
+		} else if (st->swap == DFU_MCUBOOT_SWAP_TEST) {
+			snprintf(buf, len,
+				 "MCUboot swaps in %s as a test: it runs once and is reverted to "
+				 "%s on the next reset unless it confirms itself",
+				 v, st->primary.present ? pv : "the old image");
+		} else {
+			snprintf(buf, len, "MCUboot swaps in %s permanently", v);
+		}
+		break;
+	case DFU_MCUBOOT_SWAP_REVERT:
+		snprintf(buf, len,
+			 "MCUboot reverts: the test image %s was not confirmed, the previous "
+			 "image comes back",
+			 pv);
+		break;
+	default:
+		if (st->primary.present) {
+			snprintf(buf, len, "boots %s%s", pv,
+				 st->revert_guard ? " (a test image, not yet confirmed)" : "");
+		} else {
+			snprintf(buf, len, "no bootable image in the primary slot");
+		}
+	}
+	return buf;
+}
+
+static void slot_text(FILE *f, const char *name, const struct dsim_device *d,
+		      const struct dsim_area *a, const struct dfu_mcuboot_slot_state *s)
+{
+	char v[40];
+
+	fprintf(f, "    %-9s %s@0x%06" PRIx32 " +0x%" PRIx32 ": ", name,
+		d->board.flash[a->dev].name, a->off, a->size);
+	if (!s->present) {
+		fprintf(f, "no image\n");
+	} else {
+		version_str(&s->info, v, sizeof(v));
+		fprintf(f, "image %s, %" PRIu32 " B, digest %s, signature %s\n", v,
+			s->info.img_size, check_name(s->verified),
+			d->key_count ? check_name(s->info.signature) : "not required");
+	}
+	fprintf(f, "              trailer: magic %s, image_ok %s, copy_done %s\n",
+		tstate(s->trailer.magic), tstate(s->trailer.image_ok),
+		tstate(s->trailer.copy_done));
+}
+
+static void slot_json(FILE *f, const struct dsim_device *d, const struct dsim_area *a,
+		      const struct dfu_mcuboot_slot_state *s)
+{
+	char v[40];
+
+	fprintf(f, "{\"flash\":");
+	dsim_json_str(f, d->board.flash[a->dev].name);
+	fprintf(f, ",\"offset\":%" PRIu32 ",\"size\":%" PRIu32 ",\"image\":%s", a->off, a->size,
+		s->present ? "true" : "false");
+	if (s->present) {
+		version_str(&s->info, v, sizeof(v));
+		fprintf(f, ",\"version\":");
+		dsim_json_str(f, v);
+		fprintf(f, ",\"image_size\":%" PRIu32 ",\"digest\":", s->info.img_size);
+		dsim_json_str(f, check_name(s->verified));
+		fprintf(f, ",\"signature\":");
+		dsim_json_str(f, d->key_count ? check_name(s->info.signature) : "not required");
+	}
+	fprintf(f, ",\"trailer\":{\"magic\":\"%s\",\"image_ok\":\"%s\",\"copy_done\":\"%s\"}}",
+		tstate(s->trailer.magic), tstate(s->trailer.image_ok),
+		tstate(s->trailer.copy_done));
+}
+
+static void modem_report(struct dsim_device *d, bool json, FILE *f)
+{
+	const struct sim_modem_nv *nv = &d->modem.nv;
+	const char *area = nv->erasing         ? "erasing"
+			   : nv->dirty         ? "dirty"
+			   : nv->patch_valid   ? "complete patch"
+			   : nv->committed > 0 ? "partial patch"
+					       : "blank";
+	bool pending = nv->action == SIM_MODEM_ACTION_UPDATE;
+	char next[160];
+
+	if (pending) {
+		snprintf(next, sizeof(next), "the modem applies the patch %.36s -> %.36s",
+			 nv->src_uuid, nv->dst_uuid);
+	} else if (nv->action == SIM_MODEM_ACTION_ROLLBACK) {
+		snprintf(next, sizeof(next), "the modem rolls back to its previous firmware");
+	} else {
+		snprintf(next, sizeof(next), "the modem boots its firmware unchanged");
+	}
+	if (json) {
+		fprintf(f, ",\"modem\":{\"uuid\":");
+		dsim_json_str(f, nv->uuid);
+		fprintf(f, ",\"delta_area\":");
+		dsim_json_str(f, area);
+		fprintf(f,
+			",\"committed\":%zu,\"area_size\":%zu,\"update_pending\":%s,\"on_reset\":",
+			nv->committed, d->modem.cfg.area_size, pending ? "true" : "false");
+		dsim_json_str(f, next);
+		fprintf(f, "}");
+		return;
+	}
+	fprintf(f, "  modem: firmware %.36s\n", nv->uuid);
+	fprintf(f, "    delta area: %s, %zu / %zu B committed%s\n", area, nv->committed,
+		d->modem.cfg.area_size, pending ? ", update scheduled" : "");
+	fprintf(f, "    on reset: %s\n", next);
+}
+
+static void full_modem_report(struct dsim_device *d, bool json, FILE *f)
+{
+	struct dfu_full_modem_info info;
+	int err = dfu_full_modem_stored(&d->full_modem, &info);
+	const struct dsim_area *a = &d->board.full_modem;
+
+	if (json) {
+		fprintf(f, ",\"full_modem\":{\"flash\":");
+		dsim_json_str(f, d->board.flash[a->dev].name);
+		fprintf(f, ",\"offset\":%" PRIu32 ",\"size\":%" PRIu32 ",\"stored\":%s", a->off,
+			a->size, err == 0 ? "true" : "false");
+		if (err == 0) {
+			fprintf(f,
+				",\"verified\":%s,\"wrapper_len\":%" PRIu32
+				",\"blob_len\":%" PRIu32,
+				info.verified ? "true" : "false", info.wrapper_len, info.blob_len);
+		}
+		fprintf(f, "}");
+		return;
+	}
+	fprintf(f, "  full modem partition %s@0x%06" PRIx32 " +0x%" PRIx32 ": ",
+		d->board.flash[a->dev].name, a->off, a->size);
+	if (err == 0) {
+		fprintf(f, "%s image (wrapper %" PRIu32 " B, blob %" PRIu32 " B, %u segments)\n",
+			info.verified ? "verified" : "unverified", info.wrapper_len, info.blob_len,
+			info.segments);
+	} else {
+		fprintf(f, "no stored image (%s)\n", dfu_errno_name(err));
+	}
+}
+
+int dsim_status(struct dsim_device *d, bool json, FILE *f)
+{
+	int code = DSIM_EXIT_OK;
+
+	if (json) {
+		fprintf(f, "{\"board\":");
+		dsim_json_str(f, d->board.name);
+		fprintf(f, ",\"images\":[");
+	} else {
+		fprintf(f, "device %s (board %s)\n", d->dir, d->board.name);
+	}
+	for (unsigned i = 0; i < d->board.pair_count; i++) {
+		const struct dsim_pair_desc *p = &d->board.pair[i];
+		struct dfu_mcuboot_pair_state st;
+		char next[256];
+		int err = dfu_mcuboot_state(&d->mcuboot, (int)i, &st);
+
+		if (err) {
+			fprintf(stderr, "dfu-sim: image %u: %s\n", i, dfu_errno_name(err));
+			code = DSIM_EXIT_DEVICE;
+			continue;
+		}
+		dsim_pair_outcome(d, i, &st, next, sizeof(next));
+		if (json) {
+			fprintf(f, "%s{\"image\":%u,\"name\":", i ? "," : "", i);
+			dsim_json_str(f, p->name);
+			fprintf(f, ",\"mode\":\"%s\",\"install\":\"%s\",\"primary\":",
+				mode_name(p->mode),
+				p->install == DSIM_INSTALL_COPY ? "copy" : "swap");
+			slot_json(f, d, &p->primary, &st.primary);
+			fprintf(f, ",\"secondary\":");
+			slot_json(f, d, &p->secondary, &st.secondary);
+			fprintf(f, ",\"request\":\"%s\",\"will_install\":%s,\"on_reset\":",
+				swap_name(st.swap), st.will_install ? "true" : "false");
+			dsim_json_str(f, next);
+			fprintf(f, "}");
+			continue;
+		}
+		fprintf(f, "  image %u \"%s\" (%s%s)\n", i, p->name, mode_name(p->mode),
+			p->install == DSIM_INSTALL_COPY ? ", copied to its core" : "");
+		slot_text(f, "primary", d, &p->primary, &st.primary);
+		slot_text(f, "secondary", d, &p->secondary, &st.secondary);
+		fprintf(f, "    request: %s\n", swap_name(st.swap));
+		fprintf(f, "    on reset: %s\n", next);
+	}
+	if (json) {
+		fprintf(f, "]");
+	}
+	if (d->board.has_modem) {
+		modem_report(d, json, f);
+	}
+	if (d->board.has_full_modem) {
+		full_modem_report(d, json, f);
+	}
+	if (json) {
+		fprintf(f, "}\n");
+	}
+	return code;
+}
