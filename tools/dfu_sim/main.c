@@ -17,9 +17,11 @@ static const char usage[] =
 	"usage: dfu-sim <command> [arguments]\n"
 	"\n"
 	"  boards                         list the board presets and their layouts\n"
-	"  init DIR (--board NAME | --layout FILE) [--key PEM]...\n"
+	"  init DIR (--board NAME | --layout FILE) [--key PEM]... [--factory IMG]\n"
 	"                                 create a factory-fresh device in DIR; --key = a\n"
-	"                                 public (or private) key its MCUboot trusts\n"
+	"                                 public (or private) key its MCUboot trusts;\n"
+	"                                 --factory = image programmed into image 0's\n"
+	"                                 primary slot (the running application)\n"
 	"  detect ARTIFACT [--json]       what the artifact is, its header facts\n"
 	"  apply DIR ARTIFACT [options]   download ARTIFACT (a file or an http:// URL)\n"
 	"      --image N|NAME             MCUboot image (pair) number or name (default 0)\n"
@@ -112,9 +114,57 @@ static int cmd_boards(void)
 	return DSIM_EXIT_OK;
 }
 
+/* Program a file into image 0's primary slot, as a factory programmer
+ * would (no trailer: MCUboot boots it as is). */
+static int program_factory(const char *dir, const char *path)
+{
+	static struct dsim_device dev;
+	char err[256] = "";
+	uint8_t *img = NULL;
+	size_t len = 0;
+	int e = dsim_read_file(path, &img, &len);
+
+	if (e) {
+		fprintf(stderr, "dfu-sim: %s: %s\n", path, dfu_errno_name(e));
+		return e;
+	}
+	if (dsim_device_open(&dev, dir, err, sizeof(err)) != 0) {
+		fprintf(stderr, "dfu-sim: %s\n", err);
+		free(img);
+		return -EIO;
+	}
+	const struct dfu_mcuboot_slot *s = &dev.pairs[0].primary;
+	struct dfu_mcuboot_layout l;
+	uint32_t wb = s->flash->write_block;
+	size_t n = (len + wb - 1) / wb * wb;
+
+	e = dev.board.pair_count ? dfu_mcuboot_layout(&dev.pairs[0], 0, &l) : -ENOENT;
+	if (e == 0 && n > l.trailer_erase) {
+		e = -EFBIG;
+	}
+	uint8_t *pad = e == 0 ? calloc(1, n ? n : 1) : NULL;
+
+	if (e == 0 && !pad) {
+		e = -ENOMEM;
+	}
+	if (e == 0) {
+		memset(pad, s->flash->erase_value, n);
+		memcpy(pad, img, len);
+		e = s->flash->program(s->flash->ctx, s->offset, pad, n);
+	}
+	free(pad);
+	free(img);
+	if (e) {
+		fprintf(stderr, "dfu-sim: --factory %s: %s\n", path, dfu_errno_name(e));
+	}
+	int c = dsim_device_close(&dev);
+
+	return e ? e : c;
+}
+
 static int cmd_init(struct args *a)
 {
-	const char *dir = NULL, *board = NULL, *layout = NULL;
+	const char *dir = NULL, *board = NULL, *layout = NULL, *factory = NULL;
 	const char *keys[DSIM_MAX_KEYS];
 	unsigned nkeys = 0;
 	struct dsim_board b;
@@ -127,6 +177,8 @@ static int cmd_init(struct args *a)
 			board = value(a);
 		} else if (!strcmp(o, "--layout")) {
 			layout = value(a);
+		} else if (!strcmp(o, "--factory")) {
+			factory = value(a);
 		} else if (!strcmp(o, "--key")) {
 			if (nkeys == DSIM_MAX_KEYS || !(keys[nkeys++] = value(a))) {
 				return bad_usage("--key: missing or too many");
@@ -149,6 +201,9 @@ static int cmd_init(struct args *a)
 	}
 	if (dsim_device_create(dir, &b, keys, nkeys, err, sizeof(err)) != 0) {
 		fprintf(stderr, "dfu-sim: %s\n", err);
+		return DSIM_EXIT_DEVICE;
+	}
+	if (factory && program_factory(dir, factory) != 0) {
 		return DSIM_EXIT_DEVICE;
 	}
 	printf("created %s: board %s, %u flash device(s), %u image pair(s)%s%s, %u key(s)\n", dir,

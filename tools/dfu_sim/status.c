@@ -91,9 +91,8 @@ const char *dsim_pair_outcome(const struct dsim_device *d, unsigned i,
 		break;
 	case DFU_MCUBOOT_SWAP_REVERT:
 		snprintf(buf, len,
-			 "MCUboot reverts: the test image %s was not confirmed, the previous "
-			 "image comes back",
-			 pv);
+			 "MCUboot reverts: the test image %s was not confirmed, %s comes back", pv,
+			 st->secondary.present ? v : "the previous image");
 		break;
 	default:
 		if (st->primary.present) {
