@@ -216,6 +216,63 @@ static void full_modem_report(struct dsim_device *d, bool json, FILE *f)
 	}
 }
 
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A download in progress, from the stream checkpoint record under key
+ * (format: docs/records.md). 0 and *img, *durable, *size, or -ENOENT. */
+static int in_progress(struct dsim_device *d, const char *key, unsigned *img, uint32_t *durable,
+		       uint32_t *size)
+{
+	uint8_t r[28];
+	int n = d->kv.dev.read(d->kv.dev.ctx, key, r, sizeof(r));
+
+	if (n != (int)sizeof(r) || r[0] != 1 || r[1] != 1 || le32(&r[24]) != dfu_crc32(0, r, 24)) {
+		return -ENOENT;
+	}
+	*img = r[3];
+	*size = le32(&r[4]);
+	*durable = le32(&r[20]);
+	return 0;
+}
+
+static void progress_report(struct dsim_device *d, bool json, FILE *f)
+{
+	static const struct {
+		const char *key, *what;
+	} recs[] = {{"mcuboot/p", "mcuboot"}, {"fmfu/p", "full_modem"}};
+	bool any = false;
+
+	if (json) {
+		fprintf(f, ",\"downloads_in_progress\":[");
+	}
+	for (size_t i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		unsigned img;
+		uint32_t dur, size;
+
+		if (in_progress(d, recs[i].key, &img, &dur, &size) != 0) {
+			continue;
+		}
+		if (json) {
+			fprintf(f,
+				"%s{\"type\":\"%s\",\"image\":%u,\"durable\":%" PRIu32
+				",\"size\":%" PRIu32 "}",
+				any ? "," : "", recs[i].what, img, dur, size);
+		} else {
+			fprintf(f,
+				"  download in progress: %s image %u, %" PRIu32 " of %" PRIu32
+				" bytes durable (apply the same artifact to resume)\n",
+				recs[i].what, img, dur, size);
+		}
+		any = true;
+	}
+	if (json) {
+		fprintf(f, "]");
+	}
+}
+
 int dsim_status(struct dsim_device *d, bool json, FILE *f)
 {
 	int code = DSIM_EXIT_OK;
@@ -264,6 +321,7 @@ int dsim_status(struct dsim_device *d, bool json, FILE *f)
 	if (json) {
 		fprintf(f, "]");
 	}
+	progress_report(d, json, f);
 	if (d->board.has_modem) {
 		modem_report(d, json, f);
 	}
