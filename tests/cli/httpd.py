@@ -196,6 +196,13 @@ class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request, client_address):
+        # A client that closes early (it had what it needed) is normal here.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, BrokenPipeError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
         self.rst_lock = threading.Lock()

@@ -207,8 +207,10 @@ static int run_apply(struct run *r, struct dsim_progress *pg)
 
 	/* The first bytes name the type and bind the download's identity. */
 	r->pos = 0;
-	if ((err = open_source(r)) != 0) {
-		return err;
+	r->src = dsim_source_open_head(r->o->source, IDENT_LEN, &r->total, r->msg, sizeof(r->msg));
+	if (!r->src) {
+		r->stage = "transport";
+		return -EIO;
 	}
 	long n = dsim_source_read(r->src, r->first, IDENT_LEN, r->msg, sizeof(r->msg));
 
@@ -217,6 +219,8 @@ static int run_apply(struct run *r, struct dsim_progress *pg)
 		return (int)n;
 	}
 	r->first_len = (size_t)n;
+	dsim_source_close(r->src);
+	r->src = NULL;
 	r->type = dfu_ctx_img_type(&dev.ctx, r->first, r->first_len);
 	if (r->type == DFU_TARGET_IMAGE_TYPE_NONE) {
 		r->stage = "img_type";
@@ -248,24 +252,13 @@ static int run_apply(struct run *r, struct dsim_progress *pg)
 	dsim_progress_begin(pg, r->o->json ? DSIM_PROGRESS_NONE : r->o->progress, r->out, r->total,
 			    r->pos, dsim_device_time_us(&dev));
 	if (dfu_ctx_state(&dev.ctx) != DFU_STATE_DONE) {
-		bool fresh = true; /* r->src stands right after the first bytes */
-
 		for (;;) {
-			if (fresh && r->pos == 0) {
-				r->stage = "write";
-				if ((err = dfu_ctx_write(&dev.ctx, r->first, r->first_len)) != 0) {
-					return err;
-				}
-				r->pos = r->first_len;
-			} else { /* (re)open at the resume point */
-				dsim_source_close(r->src);
-				r->src = NULL;
-				if (!(r->total && r->pos >= r->total) &&
-				    (err = open_source(r)) != 0) {
-					return err;
-				}
+			/* (re)open at the resume point */
+			dsim_source_close(r->src);
+			r->src = NULL;
+			if (!(r->total && r->pos >= r->total) && (err = open_source(r)) != 0) {
+				return err;
 			}
-			fresh = false;
 			err = stream(r, pg);
 			if (err != -ECONNRESET || r->drops >= r->o->retries || power_lost()) {
 				break;

@@ -195,6 +195,14 @@ struct dsim_source *dsim_source_open(const char *where, uint64_t start, uint64_t
 				     size_t err_len);
 
 /**
+ * Open a source to read its first len bytes only (HTTP: "Range: bytes=0-
+ * (len-1)", so a resumed download does not start a full transfer just to
+ * identify the artifact). total as for dsim_source_open().
+ */
+struct dsim_source *dsim_source_open_head(const char *where, uint64_t len, uint64_t *total,
+					  char *err, size_t err_len);
+
+/**
  * Read up to n bytes (blocks until n bytes, end of file or an error).
  * Returns bytes read (0 = end), or a negative errno: -ECONNRESET when the
  * connection dropped, -EIO otherwise; err describes it.

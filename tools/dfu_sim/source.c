@@ -58,6 +58,7 @@ struct dsim_source {
 	uint64_t start;
 	uint64_t total; /**< 0 = unknown */
 	uint64_t pos;   /**< Absolute offset of the next byte handed out. */
+	uint64_t end;   /**< Head request: the body ends here (0 = at total). */
 	int err;        /**< Sticky error, reported once the ring is drained. */
 	char msg[256];
 	char curl_err[CURL_ERROR_SIZE];
@@ -436,7 +437,7 @@ static void finished(struct dsim_source *s, CURLcode rc)
 		if (!s->err && s->skip) {
 			fail(s, -EIO, "start %" PRIu64 " is past the end (%" PRIu64 " bytes)",
 			     s->start, s->recv);
-		} else if (!s->err && s->total && s->recv < s->total) {
+		} else if (!s->err && s->total && s->recv < (s->end ? s->end : s->total)) {
 			fail(s, -ECONNRESET, "connection closed at byte %" PRIu64 " of %" PRIu64,
 			     s->recv, s->total);
 		}
@@ -495,8 +496,8 @@ static bool curl_ready(void)
 	return state == 1;
 }
 
-static struct dsim_source *open_http(const char *url, uint64_t start, uint64_t *total, char *err,
-				     size_t err_len)
+static struct dsim_source *open_http(const char *url, uint64_t start, uint64_t head,
+				     uint64_t *total, char *err, size_t err_len)
 {
 	struct dsim_source *s;
 	char range[32];
@@ -552,7 +553,11 @@ static struct dsim_source *open_http(const char *url, uint64_t start, uint64_t *
 	SETOPT(CURLOPT_HEADERDATA, s);
 	SETOPT(CURLOPT_WRITEFUNCTION, on_write);
 	SETOPT(CURLOPT_WRITEDATA, s);
-	if (start > 0) {
+	if (head > 0) {
+		s->end = start + head;
+		snprintf(range, sizeof(range), "%" PRIu64 "-%" PRIu64, start, start + head - 1);
+		SETOPT(CURLOPT_RANGE, range); /* copied by libcurl */
+	} else if (start > 0) {
 		snprintf(range, sizeof(range), "%" PRIu64 "-", start);
 		SETOPT(CURLOPT_RANGE, range); /* copied by libcurl */
 	}
@@ -652,9 +657,25 @@ struct dsim_source *dsim_source_open(const char *where, uint64_t start, uint64_t
 		return NULL;
 	}
 	if (is_url(where)) {
-		return open_http(where, start, total, err, err_len);
+		return open_http(where, start, 0, total, err, err_len);
 	}
 	return open_file(where, start, total, err, err_len);
+}
+
+struct dsim_source *dsim_source_open_head(const char *where, uint64_t len, uint64_t *total,
+					  char *err, size_t err_len)
+{
+	if (total) {
+		*total = 0;
+	}
+	if (!where || !*where || len == 0) {
+		set_err(err, err_len, "no source given");
+		return NULL;
+	}
+	if (is_url(where)) {
+		return open_http(where, 0, len, total, err, err_len);
+	}
+	return open_file(where, 0, total, err, err_len);
 }
 
 long dsim_source_read(struct dsim_source *s, uint8_t *buf, size_t n, char *err, size_t err_len)
