@@ -342,7 +342,17 @@ static void report_text(const struct run *r, int code, double wall)
 					  ? "permanent upgrade requested"
 					  : "not scheduled";
 
-		fprintf(f, "accepted: %s image %d verified; %s\n", type_name(r->type), r->img_num,
+		if (r->type == DFU_TARGET_IMAGE_TYPE_FULL_MODEM) {
+			how = "stored in the partition (schedule_update is a no-op: the modem "
+			      "is programmed from there by a separate install step)";
+		} else if (r->type == DFU_TARGET_IMAGE_TYPE_MODEM_DELTA &&
+			   r->o->schedule != DSIM_SCHEDULE_NONE) {
+			how = "the modem applies it at the next reset";
+		}
+		fprintf(f, "accepted: %s image %d %s; %s\n", type_name(r->type), r->img_num,
+			r->type == DFU_TARGET_IMAGE_TYPE_MODEM_DELTA
+				? "taken by the modem (the modem checks the patch)"
+				: "verified",
 			how);
 	} else if (code == DSIM_EXIT_POWERCUT) {
 		fprintf(f,

@@ -246,6 +246,9 @@ struct dsim_mkimage {
 /** Write a signed (or hash-only) MCUboot image to path. */
 int dsim_mkimage(const struct dsim_mkimage *p, const char *path, char *err, size_t err_len);
 
+/** Write a sample full modem image (.cbor) with a blob of blob_kib KiB. */
+int dsim_mkfull(uint32_t blob_kib, uint32_t seed, const char *path, char *err, size_t err_len);
+
 /** Write a toy modem delta patch from src_uuid to dst_uuid (size payload). */
 int dsim_mkdelta(const char *src_uuid, const char *dst_uuid, uint32_t size, uint32_t seed,
 		 const char *path, char *err, size_t err_len);

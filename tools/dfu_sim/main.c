@@ -42,6 +42,8 @@ static const char usage[] =
 	"                                 a sample MCUboot image, signed with --key\n"
 	"  mkdelta OUT --from UUID --to UUID --size N [--seed S]\n"
 	"                                 a sample modem delta patch (simulator format)\n"
+	"  mkfull OUT --size KIB [--seed S]\n"
+	"                                 a sample full modem image (.cbor, dummy signature)\n"
 	"\n"
 	"exit status: 0 accepted / ok, 1 usage, 2 artifact rejected (the check is\n"
 	"named), 3 device or transport error, 4 simulated power cut (run again to\n"
@@ -437,6 +439,11 @@ static int cmd_make(struct args *a, const char *cmd)
 	}
 	if (!strcmp(cmd, "keygen")) {
 		e = dsim_keygen(out, err, sizeof(err));
+	} else if (!strcmp(cmd, "mkfull")) {
+		if (!p.size) {
+			return bad_usage("mkfull OUT --size KIB");
+		}
+		e = dsim_mkfull(p.size, p.seed, out, err, sizeof(err));
 	} else if (!strcmp(cmd, "mkdelta")) {
 		if (!from || !to || !p.size) {
 			return bad_usage("mkdelta OUT --from UUID --to UUID --size N");
@@ -480,7 +487,8 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "reset") || !strcmp(cmd, "confirm")) {
 		return cmd_device(&a, cmd);
 	}
-	if (!strcmp(cmd, "keygen") || !strcmp(cmd, "mkimage") || !strcmp(cmd, "mkdelta")) {
+	if (!strcmp(cmd, "keygen") || !strcmp(cmd, "mkimage") || !strcmp(cmd, "mkdelta") ||
+	    !strcmp(cmd, "mkfull")) {
 		return cmd_make(&a, cmd);
 	}
 	return bad_usage("unknown command");
