@@ -281,6 +281,52 @@ TEST(complete_download_after_reboot_reports_done_and_schedules)
 	mdev_destroy(&d);
 }
 
+/* What MCUboot leaves in the secondary after installing: the previous
+ * image (swap) or nothing (overwrite, network core copy). */
+static void bootloader_replaces_secondary(struct mdev *d, const struct vec_image *other)
+{
+	const struct dfu_mcuboot_slot *s = &d->pairs[0].secondary;
+
+	CHECK_ERR(d->flash.dev.erase(d->flash.dev.ctx, s->offset, s->size), 0);
+	if (other != NULL) {
+		mdev_program(d, s->offset, other->data, other->len);
+	}
+}
+
+static void complete_record_is_not_trusted_after(const struct vec_image *other)
+{
+	const struct vec_image *v = vec_find("v06");
+	struct mdev d;
+	size_t off = 1;
+	struct dfu_init_params ip = {.img_type = DFU_TARGET_IMAGE_TYPE_MCUBOOT,
+				     .file_size = v->len,
+				     .first = v->data,
+				     .first_len = 64};
+
+	CHECK(small_dev(&d, 0) == 0);
+	CHECK_ERR(mdev_download(&d, 0, v->data, v->len, 100), 0);
+	bootloader_replaces_secondary(&d, other);
+	mdev_reboot(&d);
+	CHECK_ERR(dfu_ctx_init_ex(&d.ctx, &ip), 0);
+	CHECK_EQ(dfu_ctx_state(&d.ctx), DFU_STATE_READY);
+	CHECK_ERR(dfu_ctx_offset_get(&d.ctx, &off), 0);
+	CHECK_EQ(off, 0);
+	CHECK_ERR(dfu_ctx_write(&d.ctx, v->data, v->len), 0);
+	CHECK_ERR(dfu_ctx_done(&d.ctx, true), 0);
+	CHECK_MEM(mdev_secondary(&d, 0), v->data, v->len);
+	mdev_destroy(&d);
+}
+
+TEST(complete_download_swapped_out_by_the_bootloader_starts_again)
+{
+	complete_record_is_not_trusted_after(vec_find("v09"));
+}
+
+TEST(complete_download_erased_by_the_bootloader_starts_again)
+{
+	complete_record_is_not_trusted_after(NULL);
+}
+
 static int active_s0(void *user)
 {
 	(void)user;
@@ -319,4 +365,6 @@ TEST_MAIN(RUN(init_of_unknown_image_number_is_rejected_before_flash);
 	  RUN(reset_erases_header_and_trailer_and_a_new_download_starts_clean);
 	  RUN(download_resumes_after_reboot_and_verifies);
 	  RUN(complete_download_after_reboot_reports_done_and_schedules);
+	  RUN(complete_download_swapped_out_by_the_bootloader_starts_again);
+	  RUN(complete_download_erased_by_the_bootloader_starts_again);
 	  RUN(b1_variant_is_the_inactive_slot);)

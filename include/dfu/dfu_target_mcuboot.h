@@ -14,8 +14,14 @@
  *              pair's maximum image size, or equal the secondary slot size
  *              (an imgtool --pad image) (-EFBIG). The revert guard (below)
  *              is checked. A resumed download re-reads and re-hashes its
- *              durable prefix from flash (one read pass over it). No flash
- *              write or erase.
+ *              durable prefix from flash (one read pass over it). A download
+ *              of the same file that was completed earlier counts as done
+ *              only while the slot still holds it (it starts with the
+ *              file's first bytes, its image verifies, and a verified
+ *              record, if any, has its digest); after MCUboot swapped it
+ *              out or erased it, the old records are deleted, the slot's
+ *              first block is erased and the download starts again at 0.
+ *              Otherwise no flash write or erase.
  *   write      The first 32 bytes are collected and the header checked
  *              before anything reaches flash: magic, header size (>= 32),
  *              flags (both encryption bits, PIC → invalid), and header +

@@ -163,10 +163,56 @@ static int resync(struct dfu_mcuboot *m)
 }
 
 /* A complete download found at init: make sure it is verified. */
-static int complete_check(struct dfu_mcuboot *m)
-{
-	int err = secondary_check(m, m->pair, true, &m->info);
+/* complete_check(): the slot no longer holds the completed download. */
+#define SLOT_CHANGED 2
 
+/*
+ * A "complete" record only says that this file was once written here whole.
+ * The slot may have changed since (MCUboot swapped it with the primary after
+ * an upgrade, or erased it, or another writer was there): it still holds the
+ * download only if it starts with the download's first bytes (the identity's
+ * prefix) and its image is there. Then it is verified as at done(true).
+ * Returns DFU_TARGET_INIT_COMPLETE, SLOT_CHANGED, or an error.
+ */
+static int complete_check(struct dfu_mcuboot *m, const struct dfu_image_id *id)
+{
+	int err = 0;
+
+	if (id != NULL && id->prefix_len > 0 && id->prefix_len <= m->cfg.buf_len) {
+		err = m->scfg.flash->read(m->scfg.flash->ctx, m->scfg.offset, m->cfg.buf,
+					  id->prefix_len);
+		if (err) {
+			return err;
+		}
+		if (dfu_crc32(0, m->cfg.buf, id->prefix_len) != id->prefix_crc) {
+			return SLOT_CHANGED;
+		}
+	}
+	err = secondary_check(m, m->pair, true, &m->info);
+	if (err == -ENOENT || err == -EBADMSG || err == -EFBIG) {
+		return SLOT_CHANGED;
+	}
+	if (err == 0 && m->info.hash == DFU_MCUBOOT_CHECK_BAD) {
+		return SLOT_CHANGED; /* flash changed under the image */
+	}
+	if (err == 0 && kv_of(m) != NULL) {
+		/* A verified record for another image than the slot's: the slot
+		 * holds something else now (e.g. the same header, other build). */
+		const struct dfu_kv *kv = kv_of(m);
+		uint8_t r[VREC_SIZE];
+		char key[DFU_MCUBOOT_KEY_LEN];
+		int n;
+
+		mcuboot_vkey(key, m->pair);
+		n = kv->read(kv->ctx, key, r, sizeof(r));
+		if (n == (int)VREC_SIZE && dfu_get_le32(&r[44]) == dfu_crc32(0, r, 44) &&
+		    memcmp(&r[12], m->info.digest, DFU_SHA256_SIZE) != 0) {
+			return SLOT_CHANGED;
+		}
+		if (n < 0 && n != -ENOENT) {
+			return n;
+		}
+	}
 	if (err == 0) {
 		err = mcuboot_verdict(&m->info, m->cfg.key_count,
 				      (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0);
@@ -213,7 +259,10 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 		return err ? err : resync(m);
 	}
 	if (p->reopen && m->stream.status == DFU_STREAM_COMPLETE) {
-		return complete_check(m);
+		err = complete_check(m, dfu_ctx_image_id(ctx));
+		if (err != SLOT_CHANGED) {
+			return err;
+		}
 	}
 	uint32_t eb = pair->secondary.flash->erase_block;
 	uint32_t size = (l.max_image_size + eb - 1u) / eb * eb;
@@ -242,7 +291,20 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	m->stream.progress_user = ctx->cfg->user;
 	if (m->stream.status == DFU_STREAM_COMPLETE) {
 		mcuboot_parser_reset(m);
-		return complete_check(m);
+		err = complete_check(m, dfu_ctx_image_id(ctx));
+		if (err != SLOT_CHANGED) {
+			return err;
+		}
+		/* Forget it (record first, then the first block) and start over. */
+		err = dfu_stream_reset(&m->stream);
+		if (err == 0) {
+			err = dfu_stream_open(&m->stream, &m->scfg, dfu_ctx_image_id(ctx));
+		}
+		if (err) {
+			return err;
+		}
+		m->stream.progress = ctx->cfg->progress;
+		m->stream.progress_user = ctx->cfg->user;
 	}
 	err = resync(m);
 	if (err == 0 && m->pos == 0 && p->first != NULL && p->first_len >= MCUBOOT_HDR_SIZE) {
@@ -332,9 +394,9 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 		return dfu_stream_abort(&m->stream);
 	}
 	if (m->stream.status == DFU_STREAM_COMPLETE) {
-		int err = complete_check(m);
+		int err = complete_check(m, dfu_ctx_image_id(ctx));
 
-		return err == DFU_TARGET_INIT_COMPLETE ? 0 : err;
+		return err == DFU_TARGET_INIT_COMPLETE ? 0 : err == SLOT_CHANGED ? -ENOENT : err;
 	}
 	if (m->stream.status != DFU_STREAM_OPEN) {
 		return -EPERM;
