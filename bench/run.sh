@@ -13,6 +13,8 @@
 #     dfu_sha256_update calls per byte, and of mbedTLS's update (the
 #     system's libmbedcrypto, when libmbedtls-dev is installed) on the same
 #     data.
+#  4. dfu-sim (bench/dfu_sim_bench.sh): modeled device time per board preset
+#     next to the physical minimum, and the CLI's wall time per MiB.
 #
 # BENCH_BUILD_DIR overrides the build directory (default build/bench).
 set -euo pipefail
@@ -106,3 +108,5 @@ print(f"  for comparison: raw streaming without SHA-256 {raw / n:.2f}, dfu_sha25
 print(f"done(true) verification (flush, read back + re-hash, TLV walk, record): {dn:,} Ir"
       f" = {dn / n:.2f} instr/byte")
 PY
+echo
+bash bench/dfu_sim_bench.sh "$b"

@@ -325,6 +325,22 @@ static void report_json(const struct run *r, int code, double wall)
 				 : r->o->schedule == DSIM_SCHEDULE_PERMANENT ? "permanent"
 									     : "none");
 	}
+	/* Per flash device (this run): calls, bytes and modeled busy time. */
+	fprintf(f, ",\"flash\":[");
+	for (unsigned i = 0; i < dev.board.flash_count; i++) {
+		const struct sim_flash_counters *c = &dev.flash[i].cnt;
+
+		fprintf(f, "%s{\"name\":", i ? "," : "");
+		dsim_json_str(f, dev.board.flash[i].name);
+		fprintf(f,
+			",\"erases\":%" PRIu32 ",\"programs\":%" PRIu32 ",\"bytes_erased\":%" PRIu64
+			",\"bytes_programmed\":%" PRIu64 ",\"time_s\":%.6f}",
+			c->erases, c->programs, c->bytes_erased, c->bytes_programmed,
+			(double)c->time_us / 1e6);
+	}
+	/* Store (kv) operations are counted, not timed. */
+	fprintf(f, "],\"store_writes\":%" PRIu32 ",\"store_removes\":%" PRIu32, dev.kv.cnt.writes,
+		dev.kv.cnt.removes);
 	fprintf(f,
 		",\"flash_ops\":%" PRIu64 ",\"device_time_s\":%.3f,\"wall_time_s\":%.3f"
 		",\"power_cuts\":%u}\n",
