@@ -381,6 +381,11 @@ static void report_text(const struct run *r, int code, double wall)
 	} else {
 		fprintf(f, "error: %s at %s%s%s\n", dfu_errno_name(r->err), r->stage,
 			r->msg[0] ? ": " : "", r->msg);
+		if (r->err == -EBUSY && r->type == DFU_TARGET_IMAGE_TYPE_MCUBOOT) {
+			fprintf(f, "hint: the running image is an unconfirmed test image and the "
+				   "secondary holds the copy MCUboot reverts to; run `dfu-sim "
+				   "confirm` (keep it) or `dfu-sim reset` (revert) first\n");
+		}
 	}
 	fprintf(f, "device: %" PRIu64 " flash ops, modeled device time %.2f s; wall time %.2f s\n",
 		dsim_device_flash_ops(&dev), (double)dsim_device_time_us(&dev) / 1e6, wall);

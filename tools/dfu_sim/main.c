@@ -236,7 +236,7 @@ static int cmd_detect(struct args *a)
 	struct dsim_source *s = dsim_source_open(src, 0, &total, err, sizeof(err));
 
 	if (!s) {
-		fprintf(stderr, "dfu-sim: %s: %s\n", src, err);
+		fprintf(stderr, "dfu-sim: %s\n", err);
 		return DSIM_EXIT_DEVICE;
 	}
 	size_t cap = total ? (size_t)total : 16u * 1024 * 1024, len = 0;
