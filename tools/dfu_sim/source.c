@@ -22,188 +22,13 @@
 
 #include <curl/curl.h>
 
-#include "dsim.h"
+#include "source_internal.h"
 
 #define RING_LEN (64u * 1024u)
 #define CONNECT_TIMEOUT_S 10L
 #define LOW_SPEED_LIMIT 1L   /* bytes per second ... */
 #define LOW_SPEED_TIME_S 30L /* ... for this long aborts the transfer */
 #define POLL_MS 1000
-
-struct dsim_source {
-	/* local file */
-	FILE *f;
-	/* http */
-	CURL *easy;
-	CURLM *multi;
-	char *url;
-	uint8_t *ring;
-	size_t cap;   /**< Ring capacity. */
-	size_t head;  /**< Index of the oldest byte in the ring. */
-	size_t fill;  /**< Bytes in the ring. */
-	bool paused;  /**< The write callback returned CURL_WRITEFUNC_PAUSE. */
-	bool done;    /**< libcurl finished the transfer (result holds how). */
-	bool checked; /**< The final response's status was checked. */
-	CURLcode result;
-	long status;
-	uint64_t skip; /**< Body bytes still to drop (200 to a ranged GET). */
-	uint64_t recv; /**< Absolute offset after the last byte put in the ring. */
-	/* Content-Range of the latest response (reset at every status line). */
-	bool cr_seen;
-	bool cr_ok; /**< Parsed as "bytes first-last/total|*". */
-	uint64_t cr_first;
-	uint64_t cr_total; /**< 0 = "*" */
-	char cr_text[96];
-	/* both */
-	uint64_t start;
-	uint64_t total; /**< 0 = unknown */
-	uint64_t pos;   /**< Absolute offset of the next byte handed out. */
-	uint64_t end;   /**< Head request: the body ends here (0 = at total). */
-	int err;        /**< Sticky error, reported once the ring is drained. */
-	char msg[256];
-	char curl_err[CURL_ERROR_SIZE];
-};
-
-static void set_err(char *err, size_t err_len, const char *msg)
-{
-	if (err && err_len) {
-		snprintf(err, err_len, "%s", msg);
-	}
-}
-
-/* Record the first (sticky) error of s. */
-static void fail(struct dsim_source *s, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void fail(struct dsim_source *s, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (s->err) {
-		return;
-	}
-	s->err = code;
-	va_start(ap, fmt);
-	vsnprintf(s->msg, sizeof(s->msg), fmt, ap);
-	va_end(ap);
-}
-
-int dsim_read_file(const char *path, uint8_t **data, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t cap = 0;
-	size_t n = 0;
-
-	*data = NULL;
-	*len = 0;
-	if (!f) {
-		return errno ? -errno : -EIO;
-	}
-	for (;;) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64 * 1024;
-			uint8_t *nb = ncap > cap ? realloc(buf, ncap) : NULL;
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return -ENOMEM;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-
-		n += got;
-		if (got == 0) {
-			break;
-		}
-	}
-	if (ferror(f)) {
-		int e = errno ? -errno : -EIO;
-
-		free(buf);
-		fclose(f);
-		return e;
-	}
-	fclose(f);
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
-/* ---- local files ---- */
-
-static struct dsim_source *open_file(const char *path, uint64_t start, uint64_t *total, char *err,
-				     size_t err_len)
-{
-	struct dsim_source *s = calloc(1, sizeof(*s));
-	struct stat st;
-	char msg[sizeof(s->msg) + 64];
-
-	if (!s) {
-		set_err(err, err_len, "out of memory");
-		return NULL;
-	}
-	s->f = fopen(path, "rb");
-	if (!s->f) {
-		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (fstat(fileno(s->f), &st) != 0) {
-		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(msg, sizeof(msg), "%s: not a regular file", path);
-		goto fail;
-	}
-	s->total = (uint64_t)st.st_size;
-	if (start > s->total) {
-		snprintf(msg, sizeof(msg),
-			 "%s: start %" PRIu64 " is past the end (%" PRIu64 " bytes)", path, start,
-			 s->total);
-		goto fail;
-	}
-	if (fseeko(s->f, (off_t)start, SEEK_SET) != 0) {
-		snprintf(msg, sizeof(msg), "%s: seek to %" PRIu64 ": %s", path, start,
-			 strerror(errno));
-		goto fail;
-	}
-	s->start = start;
-	s->pos = start;
-	if (total) {
-		*total = s->total;
-	}
-	return s;
-fail:
-	set_err(err, err_len, msg);
-	dsim_source_close(s);
-	return NULL;
-}
-
-static long read_file(struct dsim_source *s, uint8_t *buf, size_t n, char *err, size_t err_len)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		size_t k = fread(buf + got, 1, n - got, s->f);
-
-		got += k;
-		if (k == 0) {
-			break;
-		}
-	}
-	if (got == 0 && ferror(s->f)) {
-		snprintf(s->msg, sizeof(s->msg), "read at byte %" PRIu64 ": %s", s->pos,
-			 strerror(errno ? errno : EIO));
-		set_err(err, err_len, s->msg);
-		return -EIO;
-	}
-	s->pos += got;
-	return (long)got;
-}
 
 /* ---- http ---- */
 
@@ -316,15 +141,16 @@ static int check_response(struct dsim_source *s)
 	curl_easy_getinfo(s->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 	if (s->status == 206) {
 		if (!s->cr_seen || !s->cr_ok) {
-			fail(s, -EIO, "HTTP 206 with %s Content-Range%s%s",
-			     s->cr_seen ? "a malformed" : "no", s->cr_seen ? ": " : "", s->cr_text);
+			dsim_src_fail(s, -EIO, "HTTP 206 with %s Content-Range%s%s",
+				      s->cr_seen ? "a malformed" : "no", s->cr_seen ? ": " : "",
+				      s->cr_text);
 			return s->err;
 		}
 		if (s->cr_first != s->start) {
-			fail(s, -EIO,
-			     "HTTP 206 starts at byte %" PRIu64 ", asked for %" PRIu64
-			     " (Content-Range: %s)",
-			     s->cr_first, s->start, s->cr_text);
+			dsim_src_fail(s, -EIO,
+				      "HTTP 206 starts at byte %" PRIu64 ", asked for %" PRIu64
+				      " (Content-Range: %s)",
+				      s->cr_first, s->start, s->cr_text);
 			return s->err;
 		}
 		if (s->cr_total) {
@@ -339,9 +165,10 @@ static int check_response(struct dsim_source *s)
 		/* The whole body, whatever was asked: skip to start. */
 		s->total = cl >= 0 ? (uint64_t)cl : 0;
 		if (s->total && s->start > s->total) {
-			fail(s, -EIO,
-			     "start %" PRIu64 " is past the end (%" PRIu64 " bytes; HTTP %ld)",
-			     s->start, s->total, s->status);
+			dsim_src_fail(s, -EIO,
+				      "start %" PRIu64 " is past the end (%" PRIu64
+				      " bytes; HTTP %ld)",
+				      s->start, s->total, s->status);
 			return s->err;
 		}
 		s->skip = s->start;
@@ -349,13 +176,14 @@ static int check_response(struct dsim_source *s)
 		return 0;
 	}
 	if (s->status == 416 && s->cr_seen) {
-		fail(s, -EIO,
-		     "HTTP 416 (range not satisfiable: start %" PRIu64 ", Content-Range: %s)",
-		     s->start, s->cr_text);
+		dsim_src_fail(s, -EIO,
+			      "HTTP 416 (range not satisfiable: start %" PRIu64
+			      ", Content-Range: %s)",
+			      s->start, s->cr_text);
 	} else if (s->status == 0) {
-		fail(s, -EIO, "no HTTP status");
+		dsim_src_fail(s, -EIO, "no HTTP status");
 	} else {
-		fail(s, -EIO, "HTTP %ld", s->status);
+		dsim_src_fail(s, -EIO, "HTTP %ld", s->status);
 	}
 	return s->err;
 }
@@ -385,7 +213,7 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
 		uint8_t *nr = malloc(keep);
 
 		if (!nr) {
-			fail(s, -ENOMEM, "out of memory");
+			dsim_src_fail(s, -ENOMEM, "out of memory");
 			return 0;
 		}
 		free(s->ring);
@@ -436,11 +264,13 @@ static void finished(struct dsim_source *s, CURLcode rc)
 			(void)check_response(s); /* no body at all */
 		}
 		if (!s->err && s->skip) {
-			fail(s, -EIO, "start %" PRIu64 " is past the end (%" PRIu64 " bytes)",
-			     s->start, s->recv);
+			dsim_src_fail(s, -EIO,
+				      "start %" PRIu64 " is past the end (%" PRIu64 " bytes)",
+				      s->start, s->recv);
 		} else if (!s->err && s->total && s->recv < (s->end ? s->end : s->total)) {
-			fail(s, -ECONNRESET, "connection closed at byte %" PRIu64 " of %" PRIu64,
-			     s->recv, s->total);
+			dsim_src_fail(s, -ECONNRESET,
+				      "connection closed at byte %" PRIu64 " of %" PRIu64, s->recv,
+				      s->total);
 		}
 		return;
 	}
@@ -453,11 +283,11 @@ static void finished(struct dsim_source *s, CURLcode rc)
 		if (s->total) {
 			snprintf(of, sizeof(of), " of %" PRIu64, s->total);
 		}
-		fail(s, -ECONNRESET, "connection dropped at byte %" PRIu64 "%s: %s", s->recv, of,
-		     curl_msg(s, rc));
+		dsim_src_fail(s, -ECONNRESET, "connection dropped at byte %" PRIu64 "%s: %s",
+			      s->recv, of, curl_msg(s, rc));
 		return;
 	}
-	fail(s, is_drop(rc) ? -ECONNRESET : -EIO, "%s", curl_msg(s, rc));
+	dsim_src_fail(s, is_drop(rc) ? -ECONNRESET : -EIO, "%s", curl_msg(s, rc));
 }
 
 /* Drive the transfer once: perform, collect completion, wait if idle. */
@@ -469,7 +299,7 @@ static void pump(struct dsim_source *s, bool wait)
 	CURLMsg *m;
 
 	if (mc != CURLM_OK) {
-		fail(s, -EIO, "curl: %s", curl_multi_strerror(mc));
+		dsim_src_fail(s, -EIO, "curl: %s", curl_multi_strerror(mc));
 		s->done = true;
 		return;
 	}
@@ -481,7 +311,7 @@ static void pump(struct dsim_source *s, bool wait)
 	if (!s->done && wait && running && !s->fill && !s->paused) {
 		mc = curl_multi_poll(s->multi, NULL, 0, POLL_MS, NULL);
 		if (mc != CURLM_OK) {
-			fail(s, -EIO, "curl: %s", curl_multi_strerror(mc));
+			dsim_src_fail(s, -EIO, "curl: %s", curl_multi_strerror(mc));
 			s->done = true;
 		}
 	}
@@ -507,17 +337,17 @@ static struct dsim_source *open_http(const char *url, uint64_t start, uint64_t h
 		char msg[300];
 
 		snprintf(msg, sizeof(msg), "%s: only http:// and https:// URLs are supported", url);
-		set_err(err, err_len, msg);
+		dsim_src_set_err(err, err_len, msg);
 		return NULL;
 	}
 	if (!curl_ready()) {
-		set_err(err, err_len, "libcurl initialisation failed");
+		dsim_src_set_err(err, err_len, "libcurl initialisation failed");
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->ring = malloc(RING_LEN)) || !(s->url = strdup(url)) ||
 	    !(s->easy = curl_easy_init()) || !(s->multi = curl_multi_init())) {
-		set_err(err, err_len, "out of memory");
+		dsim_src_set_err(err, err_len, "out of memory");
 		dsim_source_close(s);
 		return NULL;
 	}
@@ -567,7 +397,7 @@ static struct dsim_source *open_http(const char *url, uint64_t start, uint64_t h
 		char msg[300];
 
 		snprintf(msg, sizeof(msg), "%s: curl: %s", url, curl_easy_strerror(rc));
-		set_err(err, err_len, msg);
+		dsim_src_set_err(err, err_len, msg);
 		dsim_source_close(s);
 		return NULL;
 	}
@@ -577,7 +407,7 @@ static struct dsim_source *open_http(const char *url, uint64_t start, uint64_t h
 		char msg[300];
 
 		snprintf(msg, sizeof(msg), "%s: curl: %s", url, curl_multi_strerror(mc));
-		set_err(err, err_len, msg);
+		dsim_src_set_err(err, err_len, msg);
 		dsim_source_close(s);
 		return NULL;
 	}
@@ -592,7 +422,7 @@ static struct dsim_source *open_http(const char *url, uint64_t start, uint64_t h
 		char msg[sizeof(s->msg) + 300];
 
 		snprintf(msg, sizeof(msg), "%s: %s", url, s->msg);
-		set_err(err, err_len, msg);
+		dsim_src_set_err(err, err_len, msg);
 		dsim_source_close(s);
 		return NULL;
 	}
@@ -633,7 +463,7 @@ static long read_http(struct dsim_source *s, uint8_t *buf, size_t n, char *err, 
 			CURLcode rc = curl_easy_pause(s->easy, CURLPAUSE_CONT);
 
 			if (rc != CURLE_OK) {
-				fail(s, -EIO, "curl: %s", curl_easy_strerror(rc));
+				dsim_src_fail(s, -EIO, "curl: %s", curl_easy_strerror(rc));
 				s->done = true;
 			}
 			continue;
@@ -642,7 +472,7 @@ static long read_http(struct dsim_source *s, uint8_t *buf, size_t n, char *err, 
 	}
 	s->pos += got;
 	if (got == 0 && n > 0 && s->err) {
-		set_err(err, err_len, s->msg);
+		dsim_src_set_err(err, err_len, s->msg);
 		return s->err;
 	}
 	return (long)got;
@@ -657,13 +487,13 @@ struct dsim_source *dsim_source_open(const char *where, uint64_t start, uint64_t
 		*total = 0;
 	}
 	if (!where || !*where) {
-		set_err(err, err_len, "no source given");
+		dsim_src_set_err(err, err_len, "no source given");
 		return NULL;
 	}
 	if (is_url(where)) {
 		return open_http(where, start, 0, total, err, err_len);
 	}
-	return open_file(where, start, total, err, err_len);
+	return dsim_src_open_file(where, start, total, err, err_len);
 }
 
 struct dsim_source *dsim_source_open_head(const char *where, uint64_t len, uint64_t *total,
@@ -673,26 +503,26 @@ struct dsim_source *dsim_source_open_head(const char *where, uint64_t len, uint6
 		*total = 0;
 	}
 	if (!where || !*where || len == 0) {
-		set_err(err, err_len, "no source given");
+		dsim_src_set_err(err, err_len, "no source given");
 		return NULL;
 	}
 	if (is_url(where)) {
 		return open_http(where, 0, len, total, err, err_len);
 	}
-	return open_file(where, 0, total, err, err_len);
+	return dsim_src_open_file(where, 0, total, err, err_len);
 }
 
 long dsim_source_read(struct dsim_source *s, uint8_t *buf, size_t n, char *err, size_t err_len)
 {
 	if (!s || (!buf && n)) {
-		set_err(err, err_len, "invalid argument");
+		dsim_src_set_err(err, err_len, "invalid argument");
 		return -EINVAL;
 	}
 	if (n > (size_t)LONG_MAX) {
 		n = (size_t)LONG_MAX;
 	}
 	if (s->f) {
-		return read_file(s, buf, n, err, err_len);
+		return dsim_src_read_file(s, buf, n, err, err_len);
 	}
 	return read_http(s, buf, n, err, err_len);
 }
