@@ -86,7 +86,11 @@ void dsim_progress_update(struct dsim_progress *p, uint64_t pos, uint64_t dev_us
 	dsim_fmt_size(pos, a, sizeof(a));
 	dsim_fmt_size(p->total, b, sizeof(b));
 	dsim_fmt_size((uint64_t)rate, r, sizeof(r));
-	fmt_secs(dev_left, left, sizeof(left));
+	if (dev_left <= 0 && p->total > pos) {
+		snprintf(left, sizeof(left), "?"); /* nothing modeled yet this run */
+	} else {
+		fmt_secs(dev_left, left, sizeof(left));
+	}
 	if (p->mode == DSIM_PROGRESS_BAR) {
 		bool final = p->total && pos >= p->total;
 
