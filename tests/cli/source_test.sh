@@ -107,11 +107,13 @@ start_server norange --no-range
 start_server drop --drop-after 400000
 start_server rst --drop-after 300000 --drop-once --drop-mode rst
 start_server nrdrop --no-range --drop-after 500000
+start_server early --drop-after 1000
 U=http://127.0.0.1:$PORT_plain
 UN=http://127.0.0.1:$PORT_norange
 UD=http://127.0.0.1:$PORT_drop
 UR=http://127.0.0.1:$PORT_rst
 UND=http://127.0.0.1:$PORT_nrdrop
+UE=http://127.0.0.1:$PORT_early
 
 echo "== full download"
 fetch "$T/o1" "$U/img.bin" 0
@@ -167,6 +169,14 @@ fetch "$T/o4b" "$UD/img.bin" 100000
 check "drop: ranged request spanning N drops too" [ "$RC" -eq 3 ]
 check "drop: ranged partial right bytes" is_slice "$IMG" 100000 "$T/o4b"
 check "drop: ranged partial ends at N" [ "$(size_of "$T/o4b")" -eq 300000 ]
+
+echo "== drop within the first ring fill (the body and the drop arrive during the open)"
+for i in 1 2 3 4 5; do
+	fetch "$T/o4e" "$UE/img.bin" 0
+	check "early drop $i: exit 3 after the data, not an open error" [ "$RC" -eq 3 ]
+	check "early drop $i: ECONNRESET" has "error: ECONNRESET"
+	check "early drop $i: the 1000 bytes were handed over" [ "$(size_of "$T/o4e")" -eq 1000 ]
+done
 
 echo "== reset connection (RST after <= 300000 bytes, once), resume"
 fetch "$T/o5" "$UR/img.bin" 0
