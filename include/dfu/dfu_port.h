@@ -161,7 +161,7 @@ struct dfu_crypto {
 struct dfu_port {
 	const struct dfu_kv *kv;
 	const struct dfu_clock *clock;
-	const struct dfu_crypto *crypto; /**< NULL = portable SHA-256, no signatures. */
+	const struct dfu_crypto *crypto;     /**< NULL = portable SHA-256, no signatures. */
 	const struct dfu_modem_delta *modem; /**< Modem delta ops (dfu_modem.h), or NULL. */
 };
 
