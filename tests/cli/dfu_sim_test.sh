@@ -14,56 +14,13 @@
 set -u
 
 SIM=${1:?usage: dfu_sim_test.sh path/to/dfu-sim}
-HERE=$(cd "$(dirname "$0")" && pwd)
-HTTPD="$HERE/httpd.py"
-SHARED="$HERE/../../../shared"
-T=$(mktemp -d "${TMPDIR:-/tmp}/dsim_cli.XXXXXX")
-PIDS=()
-pass=0
-fail=0
-skip=0
-todo=0
-START=$SECONDS
-
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
-
-ok() {
-	echo "ok - $1"
-	pass=$((pass + 1))
-}
-ko() {
-	echo "FAIL - $1"
-	fail=$((fail + 1))
+PREFIX=dsim_cli
+report_failure() {
 	{ printf '%s\n' "$OUT" | tail -n 15; printf '%s\n' "$ERR" | tail -n 5; } | sed 's/^/     | /'
 }
-check() { # check NAME CONDITION...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else ko "$name"; fi
-}
-# known NAME BUG CONDITION...: a check that fails because of a known bug
-# (reported, not counted as a failure); "ok" once the bug is fixed.
-known() {
-	local name=$1 bug=$2
-	shift 2
-	if "$@"; then
-		ok "$name (known bug fixed? $bug)"
-	else
-		echo "todo - $name (known bug: $bug)"
-		todo=$((todo + 1))
-	fi
-}
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
+SHARED="$HERE/../../../shared"
 
 # sim ARGS...: runs dfu-sim; sets RC, OUT (stdout), ERR (stderr). A
 # sanitizer report is a failure of its own.
@@ -127,23 +84,6 @@ fresh() {
 }
 
 # start_server NAME [httpd options]: sets PORT_<NAME>, log in $T/NAME.log
-start_server() {
-	local name=$1
-	shift
-	local pf="$T/$name.port"
-	rm -f "$pf"
-	python3 "$HTTPD" --root "$T/www" --port-file "$pf" --log "$T/$name.log" "$@" &
-	PIDS+=($!)
-	for _ in $(seq 100); do
-		[ -s "$pf" ] && break
-		sleep 0.1
-	done
-	if [ ! -s "$pf" ]; then
-		echo "FAIL - server $name did not start"
-		exit 1
-	fi
-	printf -v "PORT_$name" '%s' "$(cat "$pf")"
-}
 stop_last_server() {
 	kill "${PIDS[-1]}" 2>/dev/null
 	wait "${PIDS[-1]}" 2>/dev/null
@@ -507,5 +447,4 @@ check "broken layout (geometry): exit 1, line 2" eval 'rc_is 1 && err_has "line 
 sim init d9b --layout nosuch.txt
 check "missing layout file: exit 1" rc_is 1
 
-echo "$pass passed, $fail failed, $skip skipped, $todo known bugs ($((SECONDS - START)) s)"
-[ "$fail" -eq 0 ]
+summary

@@ -12,59 +12,9 @@
 set -u
 
 FETCH=${1:?usage: source_test.sh path/to/dsim-fetch}
-HERE=$(cd "$(dirname "$0")" && pwd)
-HTTPD="$HERE/httpd.py"
-T=$(mktemp -d "${TMPDIR:-/tmp}/dsim_source.XXXXXX")
-PIDS=()
-pass=0
-fail=0
-
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-# Never go through a proxy for the local server.
-unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
-
-ok() {
-	echo "ok   $1"
-	pass=$((pass + 1))
-}
-ko() {
-	echo "FAIL $1"
-	fail=$((fail + 1))
-}
-check() { # check NAME CONDITION...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else ko "$name"; fi
-}
-
-# start_server NAME [httpd options]: sets PORT_<NAME>, log in $T/NAME.log
-start_server() {
-	local name=$1
-	shift
-	local pf="$T/$name.port"
-	python3 "$HTTPD" --root "$T/www" --port-file "$pf" --log "$T/$name.log" "$@" &
-	PIDS+=($!)
-
-	for _ in $(seq 100); do
-		[ -s "$pf" ] && break
-		sleep 0.1
-	done
-	if [ ! -s "$pf" ]; then
-		echo "FAIL server $name did not start"
-		exit 1
-	fi
-	printf -v "PORT_$name" '%s' "$(cat "$pf")"
-}
+PREFIX=dsim_source
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # fetch OUT SOURCE START [READ_LEN]: runs dsim-fetch, sets RC and LOG (its stdout).
 fetch() {
@@ -233,5 +183,5 @@ check "local start > size: exit 3" [ "$RC" -eq 3 ]
 fetch "$T/o8e" "$T/www/nope.bin" 0
 check "local missing: exit 3" [ "$RC" -eq 3 ]
 
-echo "$pass passed, $fail failed, 0 skipped"
+summary
 [ "$fail" -eq 0 ]
