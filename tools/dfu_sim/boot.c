@@ -37,19 +37,31 @@ static int read_slot(const struct dfu_mcuboot_slot *s, uint8_t *buf, uint32_t le
 	return s->flash->read(s->flash->ctx, s->offset, buf, len);
 }
 
-/* Program buf[0, len) at the slot start, padded to the write block with the
- * erase value (the area was erased). */
-static int program_slot(const struct dfu_mcuboot_slot *s, uint8_t *buf, uint32_t len)
+/* Program buf[0, len) (len a multiple of the write block) at the slot
+ * start, which was erased; trailing erased bytes are left out. */
+static int program_slot(const struct dfu_mcuboot_slot *s, const uint8_t *buf, uint32_t len)
 {
 	uint32_t wb = s->flash->write_block;
-	uint32_t n = (len + wb - 1) / wb * wb;
+	uint32_t n = len;
 
-	/* Drop trailing erased bytes: programming them would be a no-op. */
 	while (n > 0 && buf[n - 1] == s->flash->erase_value) {
 		n--;
 	}
 	n = (n + wb - 1) / wb * wb;
 	return n ? s->flash->program(s->flash->ctx, s->offset, buf, n) : 0;
+}
+
+/* Bytes of either slot below its trailer erase blocks: the image area. */
+static int image_span(const struct dfu_mcuboot_pair *pair, uint32_t *n)
+{
+	struct dfu_mcuboot_layout lp, ls;
+	int err = dfu_mcuboot_layout(pair, 0, &lp);
+
+	if (err == 0) {
+		err = dfu_mcuboot_layout(pair, 1, &ls);
+	}
+	*n = err ? 0 : lp.trailer_erase < ls.trailer_erase ? lp.trailer_erase : ls.trailer_erase;
+	return err;
 }
 
 /* Write the primary trailer of a swapped pair: magic, image_ok (set when
@@ -86,19 +98,11 @@ static int primary_trailer(const struct dfu_mcuboot_pair *pair, int img, bool pe
 /* Exchange the image areas (everything below the trailer blocks). */
 static int exchange(const struct dfu_mcuboot_pair *pair)
 {
-	struct dfu_mcuboot_layout lp, ls;
-	int err = dfu_mcuboot_layout(pair, 0, &lp);
+	uint32_t n;
+	int err = image_span(pair, &n);
+	uint8_t *a = err ? NULL : malloc(n), *b = err ? NULL : malloc(n);
 
-	if (err == 0) {
-		err = dfu_mcuboot_layout(pair, 1, &ls);
-	}
-	if (err) {
-		return err;
-	}
-	uint32_t n = lp.trailer_erase < ls.trailer_erase ? lp.trailer_erase : ls.trailer_erase;
-	uint8_t *a = malloc(n), *b = malloc(n);
-
-	if (!a || !b) {
+	if (err == 0 && (!a || !b)) {
 		err = -ENOMEM;
 	}
 	if (err == 0 && (err = read_slot(&pair->primary, a, n)) == 0 &&
@@ -113,29 +117,49 @@ static int exchange(const struct dfu_mcuboot_pair *pair)
 	return err;
 }
 
+/* Copy the secondary's image area over the primary, then erase it. */
 static int overwrite(const struct dfu_mcuboot_pair *pair)
 {
-	struct dfu_mcuboot_layout lp, ls;
-	int err = dfu_mcuboot_layout(pair, 0, &lp);
+	uint32_t n;
+	int err = image_span(pair, &n);
+	uint8_t *b = err ? NULL : malloc(n);
 
-	if (err == 0) {
-		err = dfu_mcuboot_layout(pair, 1, &ls);
+	if (err == 0 && !b) {
+		err = -ENOMEM;
 	}
-	if (err) {
-		return err;
-	}
-	uint32_t n = lp.trailer_erase < ls.trailer_erase ? lp.trailer_erase : ls.trailer_erase;
-	uint8_t *b = malloc(n);
-
-	if (!b) {
-		return -ENOMEM;
-	}
-	if ((err = read_slot(&pair->secondary, b, n)) == 0 &&
+	if (err == 0 && (err = read_slot(&pair->secondary, b, n)) == 0 &&
 	    (err = erase(&pair->primary, 0, pair->primary.size)) == 0 &&
 	    (err = program_slot(&pair->primary, b, n)) == 0) {
 		err = erase(&pair->secondary, 0, pair->secondary.size);
 	}
 	free(b);
+	return err;
+}
+
+int dsim_program_factory(struct dsim_device *d, const uint8_t *img, size_t len)
+{
+	if (d->board.pair_count == 0) {
+		return -ENOENT;
+	}
+	const struct dfu_mcuboot_slot *s = &d->pairs[0].primary;
+	uint32_t wb = s->flash->write_block, span;
+	int err = image_span(&d->pairs[0], &span);
+	size_t n = (len + wb - 1) / wb * wb;
+
+	if (err == 0 && n > span) {
+		err = -EFBIG;
+	}
+	uint8_t *pad = err ? NULL : malloc(n ? n : 1);
+
+	if (err == 0 && !pad) {
+		err = -ENOMEM;
+	}
+	if (err == 0) {
+		memset(pad, s->flash->erase_value, n);
+		memcpy(pad, img, len);
+		err = program_slot(s, pad, (uint32_t)n);
+	}
+	free(pad);
 	return err;
 }
 

@@ -327,6 +327,13 @@ const char *dsim_pair_outcome(const struct dsim_device *d, unsigned i,
  */
 int dsim_reboot(struct dsim_device *d, bool json, FILE *out);
 
+/**
+ * Program img into image 0's primary slot as a factory programmer would
+ * (no trailer: MCUboot boots it as is). The slot must be erased. 0,
+ * -ENOENT (no image pair), -EFBIG (beyond the image area) or a flash error.
+ */
+int dsim_program_factory(struct dsim_device *d, const uint8_t *img, size_t len);
+
 /** Classify a library error from apply: the check it names ("size",
  *  "signature", ...) for a rejection, or NULL for a device error. */
 const char *dsim_rejected_check(int err);

@@ -116,8 +116,8 @@ static int cmd_boards(void)
 	return DSIM_EXIT_OK;
 }
 
-/* Program a file into image 0's primary slot, as a factory programmer
- * would (no trailer: MCUboot boots it as is). */
+/* init --factory: program a file into image 0's primary slot
+ * (dsim_program_factory()). */
 static int program_factory(const char *dir, const char *path)
 {
 	static struct dsim_device dev;
@@ -135,26 +135,7 @@ static int program_factory(const char *dir, const char *path)
 		free(img);
 		return -EIO;
 	}
-	const struct dfu_mcuboot_slot *s = &dev.pairs[0].primary;
-	struct dfu_mcuboot_layout l;
-	uint32_t wb = s->flash->write_block;
-	size_t n = (len + wb - 1) / wb * wb;
-
-	e = dev.board.pair_count ? dfu_mcuboot_layout(&dev.pairs[0], 0, &l) : -ENOENT;
-	if (e == 0 && n > l.trailer_erase) {
-		e = -EFBIG;
-	}
-	uint8_t *pad = e == 0 ? calloc(1, n ? n : 1) : NULL;
-
-	if (e == 0 && !pad) {
-		e = -ENOMEM;
-	}
-	if (e == 0) {
-		memset(pad, s->flash->erase_value, n);
-		memcpy(pad, img, len);
-		e = s->flash->program(s->flash->ctx, s->offset, pad, n);
-	}
-	free(pad);
+	e = dsim_program_factory(&dev, img, len);
 	free(img);
 	if (e) {
 		fprintf(stderr, "dfu-sim: --factory %s: %s\n", path, dfu_errno_name(e));
