@@ -480,8 +480,9 @@ static long read_http(struct dsim_source *s, uint8_t *buf, size_t n, char *err, 
 
 /* ---- API ---- */
 
-struct dsim_source *dsim_source_open(const char *where, uint64_t start, uint64_t *total, char *err,
-				     size_t err_len)
+/* head > 0: only bytes [0, head) are wanted (HTTP asks for just those). */
+static struct dsim_source *open_at(const char *where, uint64_t start, uint64_t head,
+				   uint64_t *total, char *err, size_t err_len)
 {
 	if (total) {
 		*total = 0;
@@ -491,25 +492,21 @@ struct dsim_source *dsim_source_open(const char *where, uint64_t start, uint64_t
 		return NULL;
 	}
 	if (is_url(where)) {
-		return open_http(where, start, 0, total, err, err_len);
+		return open_http(where, start, head, total, err, err_len);
 	}
 	return dsim_src_open_file(where, start, total, err, err_len);
+}
+
+struct dsim_source *dsim_source_open(const char *where, uint64_t start, uint64_t *total, char *err,
+				     size_t err_len)
+{
+	return open_at(where, start, 0, total, err, err_len);
 }
 
 struct dsim_source *dsim_source_open_head(const char *where, uint64_t len, uint64_t *total,
 					  char *err, size_t err_len)
 {
-	if (total) {
-		*total = 0;
-	}
-	if (!where || !*where || len == 0) {
-		dsim_src_set_err(err, err_len, "no source given");
-		return NULL;
-	}
-	if (is_url(where)) {
-		return open_http(where, 0, len, total, err, err_len);
-	}
-	return dsim_src_open_file(where, 0, total, err, err_len);
+	return open_at(where, 0, len, total, err, err_len);
 }
 
 long dsim_source_read(struct dsim_source *s, uint8_t *buf, size_t n, char *err, size_t err_len)
