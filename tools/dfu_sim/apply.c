@@ -76,20 +76,6 @@ struct run {
 	uint8_t *buf;
 };
 
-static const char *type_name(int t)
-{
-	switch (t) {
-	case DFU_TARGET_IMAGE_TYPE_MCUBOOT:
-		return "mcuboot";
-	case DFU_TARGET_IMAGE_TYPE_MODEM_DELTA:
-		return "modem_delta";
-	case DFU_TARGET_IMAGE_TYPE_FULL_MODEM:
-		return "full_modem";
-	default:
-		return "unknown";
-	}
-}
-
 static bool power_lost(void)
 {
 	return dev.power.cuts > 0;
@@ -119,12 +105,13 @@ static int start_download(struct run *r)
 	return err;
 }
 
-/* (Re)open the source at r->pos. */
-static int open_source(struct run *r)
+/* (Re)open the source at r->pos; head > 0: its first head bytes only. */
+static int open_source(struct run *r, uint64_t head)
 {
 	uint64_t total = 0;
 
-	r->src = dsim_source_open(r->o->source, r->pos, &total, r->msg, sizeof(r->msg));
+	r->src = head ? dsim_source_open_head(r->o->source, head, &total, r->msg, sizeof(r->msg))
+		      : dsim_source_open(r->o->source, r->pos, &total, r->msg, sizeof(r->msg));
 	if (!r->src) {
 		r->stage = "transport";
 		return -EIO;
@@ -207,10 +194,8 @@ static int run_apply(struct run *r, struct dsim_progress *pg)
 
 	/* The first bytes name the type and bind the download's identity. */
 	r->pos = 0;
-	r->src = dsim_source_open_head(r->o->source, IDENT_LEN, &r->total, r->msg, sizeof(r->msg));
-	if (!r->src) {
-		r->stage = "transport";
-		return -EIO;
+	if ((err = open_source(r, IDENT_LEN)) != 0) {
+		return err;
 	}
 	long n = dsim_source_read(r->src, r->first, IDENT_LEN, r->msg, sizeof(r->msg));
 
@@ -245,8 +230,8 @@ static int run_apply(struct run *r, struct dsim_progress *pg)
 	if (!r->o->json) {
 		char a[24];
 
-		fprintf(r->out, "%s image %d, %s: %s from byte %" PRIu64 "\n", type_name(r->type),
-			r->img_num, dsim_fmt_size(r->total, a, sizeof(a)),
+		fprintf(r->out, "%s image %d, %s: %s from byte %" PRIu64 "\n",
+			dsim_type_name(r->type), r->img_num, dsim_fmt_size(r->total, a, sizeof(a)),
 			r->pos ? "resuming" : "starting", r->pos);
 	}
 	dsim_progress_begin(pg, r->o->json ? DSIM_PROGRESS_NONE : r->o->progress, r->out, r->total,
@@ -256,7 +241,7 @@ static int run_apply(struct run *r, struct dsim_progress *pg)
 			/* (re)open at the resume point */
 			dsim_source_close(r->src);
 			r->src = NULL;
-			if (!(r->total && r->pos >= r->total) && (err = open_source(r)) != 0) {
+			if (!(r->total && r->pos >= r->total) && (err = open_source(r, 0)) != 0) {
 				return err;
 			}
 			err = stream(r, pg);
@@ -298,7 +283,7 @@ static void report_json(const struct run *r, int code, double wall)
 			 : code == DSIM_EXIT_POWERCUT ? "power_cut"
 						      : "error");
 	fprintf(f, ",\"exit\":%d,\"type\":", code);
-	dsim_json_str(f, type_name(r->type));
+	dsim_json_str(f, dsim_type_name(r->type));
 	fprintf(f,
 		",\"image\":%d,\"size\":%" PRIu64 ",\"resumed_from\":%" PRIu64
 		",\"position\":%" PRIu64 ",\"transport_drops\":%u",
@@ -365,7 +350,7 @@ static void report_text(const struct run *r, int code, double wall)
 			   r->o->schedule != DSIM_SCHEDULE_NONE) {
 			how = "the modem applies it at the next reset";
 		}
-		fprintf(f, "accepted: %s image %d %s; %s\n", type_name(r->type), r->img_num,
+		fprintf(f, "accepted: %s image %d %s; %s\n", dsim_type_name(r->type), r->img_num,
 			r->type == DFU_TARGET_IMAGE_TYPE_MODEM_DELTA
 				? "taken by the modem (the modem checks the patch)"
 				: "verified",

@@ -378,30 +378,41 @@ static enum dfu_target_image_type lib_type(const uint8_t *data, size_t len)
 	return dfu_ctx_img_type(&ctx, data, len);
 }
 
+const char *dsim_type_name(int type)
+{
+	switch (type) {
+	case DFU_TARGET_IMAGE_TYPE_MCUBOOT:
+		return dfu_target_mcuboot_ops.name;
+	case DFU_TARGET_IMAGE_TYPE_MODEM_DELTA:
+		return dfu_target_modem_delta_ops.name;
+	case DFU_TARGET_IMAGE_TYPE_FULL_MODEM:
+		return dfu_target_full_modem_ops.name;
+	default:
+		return "unknown";
+	}
+}
+
 int dsim_detect(const uint8_t *data, size_t len, bool json, FILE *out)
 {
 	struct dsim_emit e;
 	enum dfu_target_image_type t = lib_type(data, len);
 
 	dsim_emit_begin(&e, out, json);
+	dsim_emit_str(&e, "type", "type", dsim_type_name(t));
 	switch (t) {
 	case DFU_TARGET_IMAGE_TYPE_MCUBOOT:
-		dsim_emit_str(&e, "type", "type", "mcuboot");
 		dsim_emit_num(&e, "file size", "file_size", len, true);
 		dsim_detect_mcuboot(&e, data, len);
 		break;
 	case DFU_TARGET_IMAGE_TYPE_MODEM_DELTA:
-		dsim_emit_str(&e, "type", "type", "modem_delta");
 		dsim_emit_num(&e, "file size", "file_size", len, false);
 		detect_delta(&e, data, len);
 		break;
 	case DFU_TARGET_IMAGE_TYPE_FULL_MODEM:
-		dsim_emit_str(&e, "type", "type", "full_modem");
 		dsim_emit_num(&e, "file size", "file_size", len, false);
 		detect_full_modem(&e, data, len);
 		break;
 	default:
-		dsim_emit_str(&e, "type", "type", "unknown");
 		dsim_emit_note(&e, "file size", "%zu", len);
 		e.rejected = true;
 		break;

@@ -227,6 +227,10 @@ int dsim_read_file(const char *path, uint8_t **data, size_t *len);
  */
 int dsim_detect(const uint8_t *data, size_t len, bool json, FILE *out);
 
+/** The image type's name, as its target's ops table gives it ("mcuboot",
+ *  "modem_delta", "full_modem"), or "unknown". */
+const char *dsim_type_name(int type);
+
 /* ---- sample artifacts (mkimage.c) ---- */
 
 /** Generate a P-256 key pair: private PEM at path, public at <path>.pub. */
