@@ -158,8 +158,14 @@ sim apply d2 v2.bin --cut-after 40%
 check "cut 40%: exit 4" rc_is 4
 check "cut 40%: says POWER CUT at byte $CUT" has "POWER CUT at byte $CUT of $V2SIZE"
 check "cut 40%: not scheduled" eval 'status d2; jis "d[\"images\"][0][\"request\"]" none'
+status d2
+D=$(js 'd["downloads_in_progress"][0]["durable"]')
+check "cut 40%: status shows the download in progress, 0 < durable <= $CUT (${D:-none})" \
+	eval 'jis "d[\"downloads_in_progress\"][0][\"size\"]" "$V2SIZE" && in_range "${D:-0}" 1 "$CUT"'
 sim apply d2 v2.bin
 N=$(printf '%s\n' "$OUT" | sed -n 's/.*resuming from byte \([0-9]*\).*/\1/p' | head -n 1)
+check "resume: from the durable offset status showed" [ "${N:-x}" = "${D:-y}" ]
+check "finished: no download in progress" eval 'status d2; jis "len(d[\"downloads_in_progress\"])" 0'
 check "resume: exit 0" rc_is 0
 check "resume: from byte N, 0 < N <= $CUT (N=${N:-none})" in_range "${N:-0}" 1 "$CUT"
 check "resume: secondary == image" slot_has d2 app secondary v2.bin

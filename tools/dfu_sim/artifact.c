@@ -16,6 +16,7 @@
 #include "dfu/dfu_modem.h"
 #include "dfu/dfu_sha256.h"
 #include "dfu/dfu_stream.h"
+#include "dfu_util.h"
 #include "dsim.h"
 #include "full_modem_internal.h"
 
@@ -265,12 +266,6 @@ static bool uuid_text(const uint8_t *u)
 	return true;
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
 /*
  * A real patch is opaque past its magic (spec modem.md §3). The simulator's
  * toy format (sim_modem.h) carries both UUIDs as text at 8 and 44, the
@@ -292,7 +287,7 @@ static void detect_delta(struct dsim_emit *e, const uint8_t *d, size_t len)
 	memcpy(uuid, d + 44, DFU_MODEM_UUID_LEN);
 	dsim_emit_str(e, "target uuid", "target_uuid", uuid);
 
-	uint32_t n = le32(d + 80);
+	uint32_t n = dfu_get_le32(d + 80);
 
 	dsim_emit_num(e, "payload", "payload_len", n, false);
 	if ((uint64_t)n + SIM_MODEM_PATCH_OVERHEAD != len) {
@@ -304,7 +299,7 @@ static void detect_delta(struct dsim_emit *e, const uint8_t *d, size_t len)
 	dsim_emit_check(e, "length", 0, NULL);
 	uint32_t crc = dfu_crc32(0, d + SIM_MODEM_PATCH_HEADER, n);
 
-	dsim_emit_check(e, "crc", crc == le32(d + SIM_MODEM_PATCH_HEADER + n) ? 0 : -EILSEQ,
+	dsim_emit_check(e, "crc", crc == dfu_get_le32(d + SIM_MODEM_PATCH_HEADER + n) ? 0 : -EILSEQ,
 			"CRC-32 of the payload does not match");
 }
 

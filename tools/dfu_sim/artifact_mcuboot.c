@@ -12,6 +12,7 @@
 
 #include "artifact_internal.h"
 #include "dfu/dfu_sha256.h"
+#include "dfu_util.h"
 #include "mcuboot_image.h"
 #include "mcuboot_img.h"
 
@@ -122,12 +123,6 @@ static int mem_read(void *ctx, uint32_t off, void *dst, size_t n)
 
 /* ---- TLVs ---------------------------------------------------------------- */
 
-static uint32_t le32(const uint8_t *v)
-{
-	return (uint32_t)v[0] | ((uint32_t)v[1] << 8) | ((uint32_t)v[2] << 16) |
-	       ((uint32_t)v[3] << 24);
-}
-
 /* One TLV: human "tlv: NAME (0xTT), N bytes[: value]"; JSON an object with
  * area, type, id, len and, for the TLVs with a readable value, value (hex
  * digest, number) or image + version (DEPENDENCY). */
@@ -143,10 +138,10 @@ static void emit_tlv(struct dsim_emit *e, bool prot, uint16_t type, const uint8_
 	if (hex) {
 		dsim_hex(val, v, n);
 	} else if (num) {
-		snprintf(val, sizeof(val), "%lu", (unsigned long)le32(v));
+		snprintf(val, sizeof(val), "%lu", (unsigned long)dfu_get_le32(v));
 	} else if (dep) {
 		version_str(ver, sizeof(ver), v[4], v[5], (uint16_t)(v[6] | (v[7] << 8)),
-			    le32(v + 8));
+			    dfu_get_le32(v + 8));
 		snprintf(val, sizeof(val), "image %u, version %s", v[0], ver);
 	}
 	if (!e->json) {
@@ -162,7 +157,7 @@ static void emit_tlv(struct dsim_emit *e, bool prot, uint16_t type, const uint8_
 	if (hex) {
 		dsim_emit_str(e, NULL, "value", val);
 	} else if (num) {
-		dsim_emit_num(e, NULL, "value", le32(v), false);
+		dsim_emit_num(e, NULL, "value", dfu_get_le32(v), false);
 	} else if (dep) {
 		dsim_emit_num(e, NULL, "image", v[0], false);
 		dsim_emit_str(e, NULL, "version", ver);
@@ -321,7 +316,7 @@ void dsim_detect_mcuboot(struct dsim_emit *e, const uint8_t *d, size_t len)
 	int herr = mcuboot_hdr_decode(d, UINT32_MAX, flen, true, &hi);
 	char ver[32];
 
-	snprintf(ver, sizeof(ver), "0x%08lx", (unsigned long)le32(d));
+	snprintf(ver, sizeof(ver), "0x%08lx", (unsigned long)dfu_get_le32(d));
 	dsim_emit_str(e, "magic", "magic", ver);
 	version_str(ver, sizeof(ver), hi.major, hi.minor, hi.revision, hi.build);
 	dsim_emit_str(e, "version", "version", ver);

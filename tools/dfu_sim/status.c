@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dfu/dfu_errname.h"
+#include "dfu_util.h"
 #include "dsim.h"
 
 static const char *mode_name(uint8_t m)
@@ -216,11 +217,6 @@ static void full_modem_report(struct dsim_device *d, bool json, FILE *f)
 	}
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* A download in progress, from the stream checkpoint record under key
  * (format: docs/records.md). 0 and *img, *durable, *size, or -ENOENT. */
 static int in_progress(struct dsim_device *d, const char *key, unsigned *img, uint32_t *durable,
@@ -229,12 +225,13 @@ static int in_progress(struct dsim_device *d, const char *key, unsigned *img, ui
 	uint8_t r[28];
 	int n = d->kv.dev.read(d->kv.dev.ctx, key, r, sizeof(r));
 
-	if (n != (int)sizeof(r) || r[0] != 1 || r[1] != 1 || le32(&r[24]) != dfu_crc32(0, r, 24)) {
+	if (n != (int)sizeof(r) || r[0] != 1 || r[1] != 1 ||
+	    dfu_get_le32(&r[24]) != dfu_crc32(0, r, 24)) {
 		return -ENOENT;
 	}
 	*img = r[3];
-	*size = le32(&r[4]);
-	*durable = le32(&r[20]);
+	*size = dfu_get_le32(&r[4]);
+	*durable = dfu_get_le32(&r[20]);
 	return 0;
 }
 
