@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support.h"
+
 static void ctx_build(struct fmdev *d)
 {
 	memset(&d->fm, 0, sizeof(d->fm));
@@ -22,13 +24,7 @@ static void ctx_build(struct fmdev *d)
 	d->entry.state = &d->fm;
 	d->port.kv = &d->kv.dev;
 	d->port.crypto = d->o.crypto;
-	memset(&d->cfg, 0, sizeof(d->cfg));
-	d->cfg.port = &d->port;
-	d->cfg.targets = &d->entry;
-	d->cfg.target_count = 1;
-	if (dfu_ctx_setup(&d->ctx, &d->cfg) != 0) {
-		abort();
-	}
+	setup_one_target(&d->ctx, &d->cfg, &d->port, &d->entry);
 }
 
 int fmdev_create(struct fmdev *d, const struct fmdev_opts *o)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support.h"
+
 #define SMALL_SLOT_SECTORS 8u
 
 static void ctx_build(struct mdev *d)
@@ -22,13 +24,7 @@ static void ctx_build(struct mdev *d)
 	d->port.kv = &d->kv.dev;
 	d->port.clock = &d->clock.dev;
 	d->port.crypto = d->o.crypto;
-	memset(&d->cfg, 0, sizeof(d->cfg));
-	d->cfg.port = &d->port;
-	d->cfg.targets = &d->entry;
-	d->cfg.target_count = 1;
-	if (dfu_ctx_setup(&d->ctx, &d->cfg) != 0) {
-		abort();
-	}
+	setup_one_target(&d->ctx, &d->cfg, &d->port, &d->entry);
 }
 
 int mdev_create(struct mdev *d, const struct mdev_opts *o)

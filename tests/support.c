@@ -21,11 +21,14 @@ static void ctx_build(struct dev *d)
 	d->entry.state = &d->raw;
 	d->port.kv = d->o.no_kv ? NULL : &d->kv.dev;
 	d->port.clock = &d->clock.dev;
-	memset(&d->cfg, 0, sizeof(d->cfg));
-	d->cfg.port = &d->port;
-	d->cfg.targets = &d->entry;
-	d->cfg.target_count = 1;
-	if (dfu_ctx_setup(&d->ctx, &d->cfg) != 0) {
+	setup_one_target(&d->ctx, &d->cfg, &d->port, &d->entry);
+}
+
+void setup_one_target(struct dfu_ctx *ctx, struct dfu_config *cfg, const struct dfu_port *port,
+		      const struct dfu_target_entry *entry)
+{
+	*cfg = (struct dfu_config){.port = port, .targets = entry, .target_count = 1};
+	if (dfu_ctx_setup(ctx, cfg) != 0) {
 		abort();
 	}
 }

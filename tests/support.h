@@ -50,6 +50,11 @@ void dev_create(struct dev *d, const struct dev_opts *o);
 void dev_reboot(struct dev *d);
 void dev_destroy(struct dev *d);
 
+/* cfg := one target (entry) on port, then dfu_ctx_setup(ctx, cfg); aborts
+ * on failure. Shared by the test fixtures. */
+void setup_one_target(struct dfu_ctx *ctx, struct dfu_config *cfg, const struct dfu_port *port,
+		      const struct dfu_target_entry *entry);
+
 /* Deterministic pseudo-random bytes. */
 void fill_random(uint8_t *p, size_t n, uint32_t seed);
 
