@@ -254,25 +254,33 @@ static int md_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	return p->file_size != 0 && off == p->file_size ? DFU_TARGET_INIT_COMPLETE : 0;
 }
 
-static int md_offset_get(struct dfu_ctx *ctx, size_t *offset)
+/* Pause the transfer (write_done), then read the offset the modem
+ * committed; *off may be DFU_MODEM_OFFSET_DIRTY. */
+static int committed_offset(struct dfu_modem_delta_target *t, size_t *off)
 {
-	struct dfu_modem_delta_target *t = md_of(ctx);
 	int err = pause_transfer(t);
 
 	if (err) {
 		return err;
 	}
-	size_t off = 0;
-	int r = t->m->offset(t->m->ctx, &off);
+	*off = 0;
+	int r = t->m->offset(t->m->ctx, off);
 
-	if (r != 0) {
-		return dfu_modem_errno(r);
+	return r != 0 ? dfu_modem_errno(r) : 0;
+}
+
+static int md_offset_get(struct dfu_ctx *ctx, size_t *offset)
+{
+	size_t off;
+	int err = committed_offset(md_of(ctx), &off);
+
+	if (err == 0 && off == DFU_MODEM_OFFSET_DIRTY) {
+		err = -EIO;
 	}
-	if (off == DFU_MODEM_OFFSET_DIRTY) {
-		return -EIO;
+	if (err == 0) {
+		*offset = off;
 	}
-	*offset = off;
-	return 0;
+	return err;
 }
 
 static int md_write(void *state, const uint8_t *buf, size_t len)
@@ -300,16 +308,15 @@ static int md_write(void *state, const uint8_t *buf, size_t len)
 static int md_done(struct dfu_ctx *ctx, bool successful)
 {
 	struct dfu_modem_delta_target *t = md_of(ctx);
-	int err = pause_transfer(t);
 
-	if (err || !successful) {
-		return err;
+	if (!successful) {
+		return pause_transfer(t);
 	}
-	size_t off = 0;
-	int r = t->m->offset(t->m->ctx, &off);
+	size_t off;
+	int err = committed_offset(t, &off);
 
-	if (r != 0) {
-		return dfu_modem_errno(r);
+	if (err) {
+		return err;
 	}
 	if (off == DFU_MODEM_OFFSET_DIRTY) {
 		return -EBADMSG;
