@@ -6,6 +6,8 @@
  */
 #include "harness.h"
 #include "mcuboot_fixture.h"
+#include "mcuboot_img.h"
+#include "support.h"
 #include "vectors.h"
 
 static int small_dev(struct mdev *d, uint8_t flags)
@@ -317,6 +319,39 @@ static void complete_record_is_not_trusted_after(const struct vec_image *other)
 	mdev_destroy(&d);
 }
 
+TEST(complete_download_replaced_by_another_build_with_the_same_header_starts_again)
+{
+	static uint8_t a[8192], b[8192], payload[4000];
+	struct mcuboot_img_params p = {.version = {1, 2, 3, 4}};
+	size_t na, nb;
+	struct mdev d;
+	size_t off = 1;
+
+	fill_random(payload, sizeof(payload), 1);
+	CHECK_OK(mcuboot_img_build(&p, payload, sizeof(payload), a, sizeof(a), &na));
+	payload[100] ^= 0x55; /* other build: same header, same first 64 bytes */
+	CHECK_OK(mcuboot_img_build(&p, payload, sizeof(payload), b, sizeof(b), &nb));
+	CHECK_EQ(na, nb);
+	CHECK_MEM(a, b, 64);
+	struct dfu_init_params ip = {.img_type = DFU_TARGET_IMAGE_TYPE_MCUBOOT,
+				     .file_size = na,
+				     .first = a,
+				     .first_len = 64};
+	const struct dfu_mcuboot_slot *s;
+
+	CHECK(small_dev(&d, 0) == 0);
+	s = &d.pairs[0].secondary;
+	CHECK_ERR(mdev_download(&d, 0, a, na, 100), 0);
+	CHECK_ERR(d.flash.dev.erase(d.flash.dev.ctx, s->offset, s->size), 0);
+	mdev_program(&d, s->offset, b, nb);
+	mdev_reboot(&d);
+	CHECK_ERR(dfu_ctx_init_ex(&d.ctx, &ip), 0);
+	CHECK_EQ(dfu_ctx_state(&d.ctx), DFU_STATE_READY);
+	CHECK_ERR(dfu_ctx_offset_get(&d.ctx, &off), 0);
+	CHECK_EQ(off, 0);
+	mdev_destroy(&d);
+}
+
 TEST(complete_download_swapped_out_by_the_bootloader_starts_again)
 {
 	complete_record_is_not_trusted_after(vec_find("v09"));
@@ -365,6 +400,7 @@ TEST_MAIN(RUN(init_of_unknown_image_number_is_rejected_before_flash);
 	  RUN(reset_erases_header_and_trailer_and_a_new_download_starts_clean);
 	  RUN(download_resumes_after_reboot_and_verifies);
 	  RUN(complete_download_after_reboot_reports_done_and_schedules);
+	  RUN(complete_download_replaced_by_another_build_with_the_same_header_starts_again);
 	  RUN(complete_download_swapped_out_by_the_bootloader_starts_again);
 	  RUN(complete_download_erased_by_the_bootloader_starts_again);
 	  RUN(b1_variant_is_the_inactive_slot);)

@@ -96,9 +96,12 @@ static struct mcuboot_verify_args vargs(struct dfu_mcuboot *m, const struct dfu_
  * matches what is in flash (header sizes and SHA-256 TLV), else by a full
  * verification from flash (when allowed: it uses the staging buffer).
  * Returns 0 with info filled, -ENOENT for an empty slot, or an error.
+ * stale (may be NULL) is set when a valid verified record of this pair
+ * describes another image than the one in flash; then no full verification
+ * is done (hash NONE).
  */
 static int secondary_check(struct dfu_mcuboot *m, uint8_t img, bool may_verify,
-			   struct dfu_mcuboot_info *info)
+			   struct dfu_mcuboot_info *info, bool *stale)
 {
 	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[img];
 	struct dfu_mcuboot_layout l;
@@ -126,14 +129,19 @@ static int secondary_check(struct dfu_mcuboot *m, uint8_t img, bool may_verify,
 			return n;
 		}
 	}
-	if (n == (int)VREC_SIZE && r[0] == VREC_VERSION && r[1] == img &&
-	    dfu_get_le32(&r[44]) == dfu_crc32(0, r, 44) && dfu_get_le32(&r[4]) == info->tlv_end &&
-	    dfu_get_le32(&r[8]) == a.base && memcmp(&r[12], info->digest, DFU_SHA256_SIZE) == 0) {
+	bool valid = n == (int)VREC_SIZE && r[0] == VREC_VERSION && r[1] == img &&
+		     dfu_get_le32(&r[44]) == dfu_crc32(0, r, 44);
+
+	if (valid && dfu_get_le32(&r[4]) == info->tlv_end && dfu_get_le32(&r[8]) == a.base &&
+	    memcmp(&r[12], info->digest, DFU_SHA256_SIZE) == 0) {
 		info->hash = r[2];
 		info->signature = r[3];
 		return 0;
 	}
-	if (!may_verify) {
+	if (stale != NULL) {
+		*stale = valid;
+	}
+	if (!may_verify || (stale != NULL && *stale)) {
 		return 0; /* hash NONE: unknown */
 	}
 	a.full = true;
@@ -162,7 +170,6 @@ static int resync(struct dfu_mcuboot *m)
 	return err;
 }
 
-/* A complete download found at init: make sure it is verified. */
 /* complete_check(): the slot no longer holds the completed download. */
 #define SLOT_CHANGED 2
 
@@ -171,7 +178,8 @@ static int resync(struct dfu_mcuboot *m)
  * The slot may have changed since (MCUboot swapped it with the primary after
  * an upgrade, or erased it, or another writer was there): it still holds the
  * download only if it starts with the download's first bytes (the identity's
- * prefix) and its image is there. Then it is verified as at done(true).
+ * prefix), its image is there and no verified record names another digest.
+ * Then it is verified as at done(true).
  * Returns DFU_TARGET_INIT_COMPLETE, SLOT_CHANGED, or an error.
  */
 static int complete_check(struct dfu_mcuboot *m, const struct dfu_image_id *id)
@@ -188,40 +196,21 @@ static int complete_check(struct dfu_mcuboot *m, const struct dfu_image_id *id)
 			return SLOT_CHANGED;
 		}
 	}
-	err = secondary_check(m, m->pair, true, &m->info);
-	if (err == -ENOENT || err == -EBADMSG || err == -EFBIG) {
-		return SLOT_CHANGED;
-	}
-	if (err == 0 && m->info.hash == DFU_MCUBOOT_CHECK_BAD) {
-		return SLOT_CHANGED; /* flash changed under the image */
-	}
-	if (err == 0 && kv_of(m) != NULL) {
-		/* A verified record for another image than the slot's: the slot
-		 * holds something else now (e.g. the same header, other build). */
-		const struct dfu_kv *kv = kv_of(m);
-		uint8_t r[VREC_SIZE];
-		char key[DFU_MCUBOOT_KEY_LEN];
-		int n;
+	bool stale = false;
 
-		mcuboot_vkey(key, m->pair);
-		n = kv->read(kv->ctx, key, r, sizeof(r));
-		if (n == (int)VREC_SIZE && dfu_get_le32(&r[44]) == dfu_crc32(0, r, 44) &&
-		    memcmp(&r[12], m->info.digest, DFU_SHA256_SIZE) != 0) {
-			return SLOT_CHANGED;
-		}
-		if (n < 0 && n != -ENOENT) {
-			return n;
-		}
+	err = secondary_check(m, m->pair, true, &m->info, &stale);
+	if (err == -ENOENT || err == -EBADMSG || err == -EFBIG ||
+	    (err == 0 && (stale || m->info.hash == DFU_MCUBOOT_CHECK_BAD))) {
+		/* nothing there, another image (a verified record for another
+		 * digest, e.g. same header, other build), or changed flash */
+		return SLOT_CHANGED;
 	}
 	if (err == 0) {
 		err = mcuboot_verdict(&m->info, m->cfg.key_count,
 				      (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0);
 	}
 	if (err == 0) {
-		const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[m->pair];
-
 		err = vrec_store(m, m->pair, m->scfg.offset, &m->info);
-		(void)pair;
 	}
 	return err == 0 ? DFU_TARGET_INIT_COMPLETE : err;
 }
@@ -450,7 +439,7 @@ static int schedule_one(struct dfu_mcuboot *m, uint8_t img, bool permanent, bool
 	int err = revert_guard(m, pair);
 
 	if (err == 0) {
-		err = secondary_check(m, img, m->stream.status != DFU_STREAM_OPEN, &info);
+		err = secondary_check(m, img, m->stream.status != DFU_STREAM_OPEN, &info, NULL);
 	}
 	if (err == 0) {
 		err = mcuboot_verdict(&info, m->cfg.key_count,
@@ -604,7 +593,8 @@ int dfu_mcuboot_state(struct dfu_mcuboot *m, int img_num, struct dfu_mcuboot_pai
 	}
 	struct dfu_mcuboot_slot_state *s = &out->secondary;
 
-	err = secondary_check(m, (uint8_t)img_num, m->stream.status != DFU_STREAM_OPEN, &s->info);
+	err = secondary_check(m, (uint8_t)img_num, m->stream.status != DFU_STREAM_OPEN, &s->info,
+			      NULL);
 	if (err == 0) {
 		s->present = 1;
 		s->verified = s->info.hash;
