@@ -15,7 +15,7 @@
 #include "mcuboot_img.h"
 
 #ifndef DFU_VECTORS_DIR
-#error "DFU_VECTORS_DIR (path of shared/vectors/mcuboot) must be defined"
+#error "DFU_VECTORS_DIR (path of tests/vectors/mcuboot) must be defined"
 #endif
 
 /* One read-only section per file; sym .. sym_end is the file's content. */

@@ -1,6 +1,6 @@
 /*
  * The MCUboot test vectors (imgtool-made images and their keys, see
- * shared/vectors/mcuboot/README.md), linked into the test binary so the
+ * tests/vectors/mcuboot/README.md), linked into the test binary so the
  * same tests run on the host and under QEMU (no filesystem there).
  *
  * The bytes are embedded with .incbin from DFU_VECTORS_DIR (CMake cache
