@@ -11,8 +11,9 @@ set(DFU_PC_DIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/dfu
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
 
-# dfu_install_pc(TARGET pc-name description header-dir requires libs-private)
-function(dfu_install_pc target pc desc subdir requires private)
+# dfu_install_pc(TARGET pc-name description header-dir requires libs): the
+# libraries are static, so what they need goes into Libs.
+function(dfu_install_pc target pc desc subdir requires libs)
   set(cflags "-I\${includedir}")
   if(subdir)
     set(cflags "-I\${includedir}/${subdir}")
@@ -37,8 +38,7 @@ Description: ${desc}
 Version: ${PROJECT_VERSION}
 Requires: ${requires}
 Cflags: ${cflags}${defs}
-Libs: -L\${libdir} -l$<TARGET_FILE_BASE_NAME:${target}>
-Libs.private: ${private}
+Libs: -L\${libdir} -l$<TARGET_FILE_BASE_NAME:${target}> ${libs}
 ")
   install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/${pc}.pc DESTINATION ${DFU_PC_DIR})
 endfunction()

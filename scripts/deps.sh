@@ -20,6 +20,8 @@ have qemu-system-arm || need+=(qemu-system-arm)
 [ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] ||
   dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need+=(libcurl4-openssl-dev)
 have python3 || need+=(python3)
+# pkg-config: one of the three consumer builds (scripts/consumers.sh).
+have pkg-config || need+=(pkgconf)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "deps: installing ${need[*]}"
   sudo_=""

@@ -25,4 +25,7 @@ if [ -f cmake/arm-none-eabi-m33.cmake ]; then
   ctest --test-dir build/m33 --output-on-failure -j"$jobs"
   [ -x scripts/check-lib-symbols.sh ] && bash scripts/check-lib-symbols.sh build/m33
 fi
+echo "== consumers: examples/apply_vector via find_package, pkg-config, add_subdirectory"
+bash scripts/consumers.sh build/consumers
+
 echo "== all tests passed"
