@@ -92,6 +92,16 @@ static void finish_erase(struct sim_modem *m)
 {
 	struct sim_modem_nv *nv = &m->nv;
 
+	if (m->erase_end_count > 0 && m->erase_end != SIM_MODEM_ERASE_CLEAN) {
+		m->erase_end_count--;
+		nv->erasing = false;
+		nv->erase_left_ms = 0;
+		if (m->erase_end == SIM_MODEM_ERASE_DIRTY) {
+			nv->dirty = true;
+		}
+		m->cnt.erases_done++;
+		return;
+	}
 	memset(nv->data, 0xff, m->cfg.area_size);
 	nv->committed = 0;
 	m->written = 0;
@@ -593,6 +603,12 @@ void sim_modem_inject_after(struct sim_modem *m, enum sim_modem_op op, uint32_t 
 void sim_modem_inject(struct sim_modem *m, enum sim_modem_op op, int code, uint32_t count)
 {
 	sim_modem_inject_after(m, op, 0, code, count);
+}
+
+void sim_modem_erase_ends(struct sim_modem *m, enum sim_modem_erase_end how, uint32_t count)
+{
+	m->erase_end = how;
+	m->erase_end_count = count;
 }
 
 void sim_modem_set_lte_busy(struct sim_modem *m, bool busy)

@@ -47,11 +47,19 @@
  *     blank, not dirty, no rollback, patch forgotten. Starting it clears a
  *     scheduled action and rollback availability at once (inferred), and
  *     needs write mode closed (else OPERATION_NOT_ALLOWED, inferred from the
- *     2024-06 reference fix).
+ *     2024-06 reference fix). Fault: sim_modem_erase_ends() makes the next
+ *     erases end without cleaning the area (the offset then reads dirty, or
+ *     what it read before), as a failed erase would (not documented by
+ *     Nordic; for testing the waiter).
  *   - update: patch not complete and valid (incl. a dirty area) ->
  *     INCOMPLETE_DATA; else the update is scheduled (again: 0).
  *   - rollback: without nv.rollback_available -> DFU_MODEM_INVALID_OPERATION
  *     (choice); else the rollback is scheduled.
+ *   - an injected error (sim_modem_inject()) is returned before the call
+ *     does anything: state, area and write mode are as before. So an
+ *     injected write_done error leaves the transfer open at its append
+ *     position (the tail not committed), and the next write_init returns
+ *     -EALREADY until a write_done succeeds or the modem loses power.
  *   - uuid, area, offset, write_init are not power ops (like flash reads);
  *     write_init keeps nothing persistent. write_done (only when open),
  *     write, erase, update, rollback and an apply at boot are power ops
@@ -139,6 +147,13 @@ enum sim_modem_state { SIM_MODEM_NORMAL, SIM_MODEM_OFF, SIM_MODEM_FAULT };
 
 enum sim_modem_action { SIM_MODEM_ACTION_NONE, SIM_MODEM_ACTION_UPDATE, SIM_MODEM_ACTION_ROLLBACK };
 
+/** How an erase ends (sim_modem_erase_ends()). */
+enum sim_modem_erase_end {
+	SIM_MODEM_ERASE_CLEAN,     /**< Offset 0, area blank (normal). */
+	SIM_MODEM_ERASE_DIRTY,     /**< Not pending any more, offset reads DIRTY. */
+	SIM_MODEM_ERASE_UNCHANGED, /**< Not pending any more, area and offset as before. */
+};
+
 /** Configuration; fields other than area_size may be changed at any time. */
 struct sim_modem_cfg {
 	size_t area_size;       /**< Scratch area = largest patch. Default 294912. */
@@ -204,7 +219,9 @@ struct sim_modem {
 	struct sim_modem_inj inj[SIM_MODEM_OP_COUNT];
 	uint32_t forced_result;
 	uint32_t forced_count;
-	uint32_t last_result; /**< Result of the last apply; 0 = none. */
+	uint32_t last_result;               /**< Result of the last apply; 0 = none. */
+	enum sim_modem_erase_end erase_end; /**< See sim_modem_erase_ends(). */
+	uint32_t erase_end_count;
 	struct sim_modem_counters cnt;
 };
 
@@ -249,6 +266,13 @@ void sim_modem_inject(struct sim_modem *m, enum sim_modem_op op, int code, uint3
 /** As sim_modem_inject() but after skip calls of op that run normally. */
 void sim_modem_inject_after(struct sim_modem *m, enum sim_modem_op op, uint32_t skip, int code,
 			    uint32_t count);
+
+/**
+ * The next `count` erases that finish end as `how` instead of cleanly (count
+ * 0 or SIM_MODEM_ERASE_CLEAN: all clean). They still take cfg.erase_ms and
+ * count in cnt.erases_done; the patch content and committed offset are kept.
+ */
+void sim_modem_erase_ends(struct sim_modem *m, enum sim_modem_erase_end how, uint32_t count);
 
 /** Set lte_busy, accounting the erase progress up to now first. */
 void sim_modem_set_lte_busy(struct sim_modem *m, bool busy);
