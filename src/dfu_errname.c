@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 
 #include "dfu/dfu_errname.h"
@@ -24,7 +25,7 @@ static const struct {
 	E_(ETIMEDOUT), E_(EALREADY),     E_(EINPROGRESS),  E_(ESTALE),    E_(ECANCELED),
 	E_(EINTR),     E_(ENXIO),        E_(E2BIG),        E_(ENOSYS),    E_(ECONNRESET),
 	E_(ENOTCONN),  E_(ECONNREFUSED), E_(EHOSTUNREACH), E_(ENOTEMPTY), E_(ENOTRECOVERABLE),
-	E_(EXDEV),     E_(ESPIPE),       E_(EOPNOTSUPP),
+	E_(EXDEV),     E_(ESPIPE),       E_(EOPNOTSUPP),   E_(EDEADLK),
 #ifdef ESHUTDOWN /* newlib: only with __LINUX_ERRNO_EXTENSIONS__ */
 	E_(ESHUTDOWN),
 #endif
@@ -35,7 +36,9 @@ const char *dfu_errno_name(int err)
 	if (err == 0) {
 		return "0";
 	}
-	int mag = err < 0 ? -err : err;
+	/* -INT_MIN overflows: no errno is that large anyway. */
+	int mag = err < 0 ? (err == INT_MIN ? 0 : -err) : err;
+
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (names[i].num == mag) {
 			return err < 0 ? names[i].neg : names[i].pos;

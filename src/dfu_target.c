@@ -70,6 +70,14 @@ int dfu_ctx_setup(struct dfu_ctx *ctx, const struct dfu_config *cfg)
 			}
 		}
 	}
+	for (size_t i = 0; i < cfg->target_count; i++) {
+		const struct dfu_target_ops *o = cfg->targets[i].ops;
+		int err = o->check_config ? o->check_config(cfg->port, cfg->targets[i].state) : 0;
+
+		if (err) {
+			return err < 0 ? err : -EINVAL;
+		}
+	}
 	ctx->cfg = cfg;
 	return 0;
 }
@@ -83,7 +91,7 @@ enum dfu_target_image_type dfu_ctx_img_type(struct dfu_ctx *ctx, const void *buf
 	if (buf == NULL || len < DFU_TARGET_MIN_SIZE_IDENTIFY_BUF) {
 		return DFU_TARGET_IMAGE_TYPE_NONE;
 	}
-	if (ctx != NULL && ctx->cfg != NULL) {
+	if (ctx != NULL && ctx->cfg != NULL && ctx->state != DFU_STATE_BUSY) {
 		struct dfu_image_id tmp;
 
 		dfu_image_id_set_prefix(&tmp, buf, len);
@@ -112,31 +120,39 @@ static bool id_equal(const struct dfu_image_id *a, const struct dfu_image_id *b)
 	       a->prefix_len == b->prefix_len && a->target == b->target && a->img_num == b->img_num;
 }
 
-static bool download_open(const struct dfu_ctx *ctx)
+static bool download_open(uint8_t st)
 {
-	return ctx->state == DFU_STATE_READY || ctx->state == DFU_STATE_WRITING ||
-	       ctx->state == DFU_STATE_FAILED;
+	return st == DFU_STATE_READY || st == DFU_STATE_WRITING || st == DFU_STATE_FAILED;
 }
 
-int dfu_ctx_init_ex(struct dfu_ctx *ctx, const struct dfu_init_params *p)
+/*
+ * Re-entrancy: while a call runs, the context is BUSY (its state is kept in
+ * a local of the call and put back at the end), so a call made from one of
+ * its callbacks (event, progress) is refused with -EDEADLK instead of
+ * changing the context under the running call.
+ */
+static int enter(struct dfu_ctx *ctx, uint8_t *st)
 {
-	if (ctx == NULL || ctx->cfg == NULL) {
-		return -EINVAL;
+	if (ctx->state == DFU_STATE_BUSY) {
+		ctx->last_err = -EDEADLK;
+		return -EDEADLK;
 	}
-	if (p == NULL) {
-		return fail(ctx, -EINVAL);
-	}
-	if (!type_compiled_in(p->img_type)) {
-		return fail(ctx, -ENOTSUP);
-	}
-	const struct dfu_target_entry *e = find_target(ctx, p->img_type);
+	*st = ctx->state;
+	ctx->state = DFU_STATE_BUSY;
+	return 0;
+}
 
-	if (e == NULL) {
-		return fail(ctx, -ENOTSUP);
-	}
-	if (p->img_num < 0 || p->img_num > 255 || p->file_size > UINT32_MAX) {
-		return fail(ctx, p->file_size > UINT32_MAX ? -EFBIG : -EINVAL);
-	}
+static int leave(struct dfu_ctx *ctx, uint8_t st, int err)
+{
+	ctx->state = st;
+	return fail(ctx, err);
+}
+
+/* The identity of the download init p asks for. */
+static struct dfu_image_id init_identity(const struct dfu_ctx *ctx,
+					 const struct dfu_target_entry *e,
+					 const struct dfu_init_params *p)
+{
 	struct dfu_image_id id = {
 		.file_size = (uint32_t)p->file_size,
 		.target = (uint8_t)p->img_type,
@@ -145,24 +161,43 @@ int dfu_ctx_init_ex(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 
 	if (p->first != NULL && p->first_len > 0) {
 		dfu_image_id_set_prefix(&id, p->first, p->first_len);
-	} else {
+	} else if (ctx->pending_len > 0) {
+		/* the last img_type(): kept, so re-inits need no new one */
 		id.prefix_len = ctx->pending_len;
 		id.prefix_crc = ctx->pending_crc;
+	} else if (ctx->cur == e && ctx->img_num == p->img_num &&
+		   ctx->id.file_size == id.file_size) {
+		id.prefix_len = ctx->id.prefix_len; /* a re-init of the current file */
+		id.prefix_crc = ctx->id.prefix_crc;
 	}
-	ctx->pending_len = 0;
-	ctx->pending_crc = 0;
+	return id;
+}
 
+static int init_locked(struct dfu_ctx *ctx, const struct dfu_init_params *p, uint8_t *st)
+{
+	if (!type_compiled_in(p->img_type)) {
+		return -ENOTSUP;
+	}
+	const struct dfu_target_entry *e = find_target(ctx, p->img_type);
+
+	if (e == NULL) {
+		return -ENOTSUP;
+	}
+	if (p->img_num < 0 || p->img_num > 255 || p->file_size > UINT32_MAX) {
+		return p->file_size > UINT32_MAX ? -EFBIG : -EINVAL;
+	}
+	struct dfu_image_id id = init_identity(ctx, e, p);
 	struct dfu_init_params tp = *p;
 
 	tp.reopen = false;
 	if (ctx->cur != NULL) {
 		bool same = ctx->cur == e && ctx->img_num == p->img_num && id_equal(&ctx->id, &id);
 
-		if (same && (ctx->state == DFU_STATE_DONE || ctx->state == DFU_STATE_SCHEDULED)) {
+		if (same && (*st == DFU_STATE_DONE || *st == DFU_STATE_SCHEDULED)) {
 			return 0;
 		}
-		if (!same && download_open(ctx)) {
-			return fail(ctx, -EBUSY);
+		if (!same && download_open(*st)) {
+			return -EBUSY;
 		}
 		tp.reopen = same;
 	}
@@ -172,16 +207,32 @@ int dfu_ctx_init_ex(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	ctx->id = id;
 	ctx->img_num = p->img_num;
 	ctx->evt_cb = p->cb;
+	ctx->pos_known = false;
 	int err = e->ops->init(ctx, &tp);
 
 	if (err < 0) {
 		ctx->cur = NULL;
 		ctx->img_num = -1;
-		ctx->state = DFU_STATE_IDLE;
-		return fail(ctx, err);
+		*st = DFU_STATE_IDLE;
+		return err;
 	}
-	ctx->state = err == DFU_TARGET_INIT_COMPLETE ? DFU_STATE_DONE : DFU_STATE_READY;
+	*st = err == DFU_TARGET_INIT_COMPLETE ? DFU_STATE_DONE : DFU_STATE_READY;
 	return 0;
+}
+
+int dfu_ctx_init_ex(struct dfu_ctx *ctx, const struct dfu_init_params *p)
+{
+	uint8_t st;
+
+	if (ctx == NULL || ctx->cfg == NULL) {
+		return -EINVAL;
+	}
+	if (p == NULL) {
+		return fail(ctx, -EINVAL);
+	}
+	int err = enter(ctx, &st);
+
+	return err ? err : leave(ctx, st, init_locked(ctx, p, &st));
 }
 
 int dfu_ctx_init(struct dfu_ctx *ctx, int img_type, int img_num, size_t file_size,
@@ -197,36 +248,65 @@ int dfu_ctx_init(struct dfu_ctx *ctx, int img_type, int img_num, size_t file_siz
 	return dfu_ctx_init_ex(ctx, &p);
 }
 
+/* Ask the target where the download stands (outside a write session: the
+ * durable offset) and derive the room left; called BUSY. */
+static int locate(struct dfu_ctx *ctx)
+{
+	size_t off = 0;
+	int err = ctx->cur->ops->offset_get(ctx, &off);
+
+	if (err == 0) {
+		uint32_t fs = ctx->id.file_size;
+
+		ctx->next = off > UINT32_MAX ? UINT32_MAX : (uint32_t)off;
+		ctx->room =
+			fs == 0 ? UINT32_MAX - ctx->next : (ctx->next < fs ? fs - ctx->next : 0);
+		ctx->pos_known = true;
+	}
+	return err;
+}
+
 int dfu_ctx_offset_get(struct dfu_ctx *ctx, size_t *offset)
 {
+	uint8_t st;
+
 	if (ctx == NULL || ctx->cur == NULL) {
 		return ctx == NULL ? -EINVAL : fail(ctx, -EACCES);
 	}
 	if (offset == NULL) {
 		return fail(ctx, -EINVAL);
 	}
-	return fail(ctx, ctx->cur->ops->offset_get(ctx, offset));
-}
+	int err = enter(ctx, &st);
 
-static int write_failed(struct dfu_ctx *ctx, int err)
-{
-	if (err != -EFBIG && err != -EINVAL) {
-		ctx->state = DFU_STATE_FAILED;
+	if (err) {
+		return err;
 	}
-	return fail(ctx, err);
+	if (st == DFU_STATE_WRITING) {
+		*offset = ctx->next; /* bytes accepted: the next one expected */
+		return leave(ctx, st, 0);
+	}
+	err = locate(ctx);
+	if (err == 0) {
+		*offset = ctx->next;
+	}
+	if (st != DFU_STATE_READY) {
+		ctx->pos_known = false;
+	}
+	return leave(ctx, st, err);
 }
 
-static int write_not_writing(struct dfu_ctx *ctx, const void *buf, size_t len)
+/* Everything but the hot path of dfu_ctx_write(). */
+static int write_slow(struct dfu_ctx *ctx, const void *buf, size_t len)
 {
 	if (ctx == NULL) {
 		return -EINVAL;
 	}
 	uint8_t st = ctx->state;
 
-	if (st == DFU_STATE_WRITING) {
-		return fail(ctx, -EINVAL); /* buf NULL */
+	if (st == DFU_STATE_BUSY) {
+		return fail(ctx, -EDEADLK);
 	}
-	if (st != DFU_STATE_READY) {
+	if (st != DFU_STATE_READY && st != DFU_STATE_WRITING) {
 		if (ctx->cur == NULL) {
 			return fail(ctx, -EACCES);
 		}
@@ -235,82 +315,124 @@ static int write_not_writing(struct dfu_ctx *ctx, const void *buf, size_t len)
 	if (buf == NULL) {
 		return fail(ctx, -EINVAL);
 	}
-	ctx->state = DFU_STATE_WRITING;
-	int err = ctx->write(ctx->wstate, buf, len);
+	if (!ctx->pos_known) {
+		ctx->state = DFU_STATE_BUSY;
+		int err = locate(ctx);
 
-	return err == 0 ? 0 : write_failed(ctx, err);
+		ctx->state = st;
+		if (err) {
+			return fail(ctx, err);
+		}
+	}
+	if (len > ctx->room) {
+		return fail(ctx, -EFBIG); /* nothing taken, state unchanged */
+	}
+	ctx->state = DFU_STATE_WRITING;
+	return dfu_ctx_write(ctx, buf, len);
 }
 
 int dfu_ctx_write(struct dfu_ctx *ctx, const void *buf, size_t len)
 {
 	/* Hot path: every chunk of a download lands here. */
-	if (ctx != NULL && ctx->state == DFU_STATE_WRITING && buf != NULL) {
+	if (ctx != NULL && ctx->state == DFU_STATE_WRITING && buf != NULL && len <= ctx->room) {
+		ctx->state = DFU_STATE_BUSY;
 		int err = ctx->write(ctx->wstate, buf, len);
 
-		return err == 0 ? 0 : write_failed(ctx, err);
+		if (err == 0) {
+			ctx->state = DFU_STATE_WRITING;
+			ctx->next += (uint32_t)len;
+			ctx->room -= (uint32_t)len;
+			return 0;
+		}
+		ctx->state = DFU_STATE_FAILED; /* the target may have taken a part */
+		return fail(ctx, err);
 	}
-	return write_not_writing(ctx, buf, len);
+	return write_slow(ctx, buf, len);
+}
+
+static int done_locked(struct dfu_ctx *ctx, bool successful, uint8_t *st)
+{
+	int err;
+
+	if (*st == DFU_STATE_DONE || *st == DFU_STATE_SCHEDULED) {
+		return successful ? 0 : -EALREADY;
+	}
+	if (!successful) {
+		err = ctx->cur->ops->done(ctx, false);
+		*st = DFU_STATE_ABORTED;
+		return err;
+	}
+	if (*st == DFU_STATE_FAILED || *st == DFU_STATE_ABORTED) {
+		return *st == DFU_STATE_FAILED ? -EPIPE : -EPERM;
+	}
+	err = ctx->cur->ops->done(ctx, true);
+	if (err == 0) {
+		*st = DFU_STATE_DONE;
+	} else if (err != -ENODATA) {
+		*st = DFU_STATE_FAILED;
+	}
+	return err;
 }
 
 int dfu_ctx_done(struct dfu_ctx *ctx, bool successful)
 {
+	uint8_t st;
+
 	if (ctx == NULL || ctx->cur == NULL) {
 		return ctx == NULL ? -EINVAL : fail(ctx, -EACCES);
 	}
-	uint8_t st = ctx->state;
-	int err;
+	int err = enter(ctx, &st);
 
-	if (st == DFU_STATE_DONE || st == DFU_STATE_SCHEDULED) {
-		return successful ? 0 : fail(ctx, -EALREADY);
+	if (err) {
+		return err;
 	}
-	if (!successful) {
-		err = ctx->cur->ops->done(ctx, false);
-		ctx->state = DFU_STATE_ABORTED;
-		return fail(ctx, err);
-	}
-	if (st == DFU_STATE_FAILED || st == DFU_STATE_ABORTED) {
-		return fail(ctx, st == DFU_STATE_FAILED ? -EPIPE : -EPERM);
-	}
-	err = ctx->cur->ops->done(ctx, true);
-	if (err == 0) {
-		ctx->state = DFU_STATE_DONE;
-	} else if (err != -ENODATA) {
-		ctx->state = DFU_STATE_FAILED;
-	}
-	return fail(ctx, err);
+	err = done_locked(ctx, successful, &st);
+	ctx->pos_known = ctx->pos_known && st == DFU_STATE_WRITING;
+	return leave(ctx, st, err);
 }
 
 int dfu_ctx_schedule_update(struct dfu_ctx *ctx, int img_num)
 {
+	uint8_t st;
+
 	if (ctx == NULL || ctx->cur == NULL) {
 		return ctx == NULL ? -EINVAL : fail(ctx, -EACCES);
 	}
-	if (ctx->state != DFU_STATE_DONE && ctx->state != DFU_STATE_SCHEDULED) {
-		return fail(ctx, -EPERM);
-	}
-	int err = ctx->cur->ops->schedule_update(ctx, img_num);
+	int err = enter(ctx, &st);
 
-	if (err == 0) {
-		ctx->state = DFU_STATE_SCHEDULED;
+	if (err) {
+		return err;
 	}
-	return fail(ctx, err);
+	if (st != DFU_STATE_DONE && st != DFU_STATE_SCHEDULED) {
+		return leave(ctx, st, -EPERM);
+	}
+	err = ctx->cur->ops->schedule_update(ctx, img_num);
+	if (err == 0) {
+		st = DFU_STATE_SCHEDULED;
+	}
+	return leave(ctx, st, err);
 }
 
 int dfu_ctx_reset(struct dfu_ctx *ctx)
 {
+	uint8_t st;
+
 	if (ctx == NULL || ctx->cur == NULL) {
 		return ctx == NULL ? -EINVAL : fail(ctx, -EACCES);
 	}
-	int err = ctx->cur->ops->reset(ctx);
+	int err = enter(ctx, &st);
 
+	if (err) {
+		return err;
+	}
+	err = ctx->cur->ops->reset(ctx);
 	if (err != 0) {
-		ctx->state = DFU_STATE_FAILED;
-		return fail(ctx, err);
+		return leave(ctx, DFU_STATE_FAILED, err);
 	}
 	ctx->cur = NULL;
 	ctx->img_num = -1;
-	ctx->state = DFU_STATE_IDLE;
-	return 0;
+	ctx->pos_known = false;
+	return leave(ctx, DFU_STATE_IDLE, 0);
 }
 
 int dfu_ctx_state(const struct dfu_ctx *ctx)

@@ -6,6 +6,9 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <limits.h>
+#include <string.h>
+
 #include "dispatch_support.h"
 
 /* Send im[from, n) and done(true). */
@@ -113,7 +116,7 @@ TEST(init_of_other_file_while_open_returns_ebusy)
 	CHECK_ERR(init_img(&dev.ctx, img, N - 1), EBUSY); /* other size */
 	CHECK_ERR(init_img(&dev.ctx, img2, N), EBUSY);    /* other first bytes */
 	CHECK_EQ(dfu_ctx_state(&dev.ctx), DFU_STATE_WRITING);
-	CHECK_EQ(offset_of(&dev.ctx), EB + 512);
+	CHECK_EQ(offset_of(&dev.ctx), pos);
 	CHECK_OK(finish(&dev.ctx, img, pos, N)); /* the open download goes on */
 	CHECK_MEM(dev_area(&dev), img, N);
 }
@@ -204,7 +207,7 @@ TEST(write_of_zero_bytes_is_a_noop)
 	uint64_t ops = mut_ops();
 	CHECK_OK(dfu_ctx_write(&dev.ctx, img2, 0));
 	CHECK_EQ(mut_ops(), ops);
-	CHECK_EQ(offset_of(&dev.ctx), EB + 512);
+	CHECK_EQ(offset_of(&dev.ctx), pos);
 	CHECK_OK(finish(&dev.ctx, img, pos, N));
 	CHECK_MEM(dev_area(&dev), img, N);
 }
@@ -224,17 +227,162 @@ TEST(write_past_file_size_returns_efbig_and_takes_nothing)
 	}
 }
 
-TEST(write_past_area_with_unknown_size_returns_efbig_and_takes_nothing)
+TEST(write_past_area_with_unknown_size_fails_and_resumes_after_init)
 {
 	static uint8_t big[AREA_SIZE];
+	size_t off = 1;
 
 	dev_new();
 	fill_random(big, sizeof(big), 9);
 	CHECK_OK(dfu_ctx_init(&dev.ctx, CUSTOM, 0, 0, NULL));
 	CHECK_OK(send(&dev.ctx, big, 0, AREA_SIZE - 10, 4000));
+	/* only the target knows the area is full: the session ends */
 	CHECK_ERR(dfu_ctx_write(&dev.ctx, big + AREA_SIZE - 10, 11), EFBIG);
-	CHECK_OK(finish(&dev.ctx, big, AREA_SIZE - 10, AREA_SIZE));
+	CHECK_EQ(dfu_ctx_state(&dev.ctx), DFU_STATE_FAILED);
+	CHECK_ERR(dfu_ctx_write(&dev.ctx, big + AREA_SIZE - 10, 10), EPIPE);
+	CHECK_OK(dfu_ctx_init(&dev.ctx, CUSTOM, 0, 0, NULL));
+	CHECK_OK(dfu_ctx_offset_get(&dev.ctx, &off));
+	CHECK_OK(finish(&dev.ctx, big, off, AREA_SIZE));
 	CHECK_MEM(dev_area(&dev), big, AREA_SIZE);
+}
+
+/* A target that takes part of a chunk and then fails with -EFBIG or
+ * -EINVAL: the dispatcher must not keep the session open as if nothing had
+ * been taken (the next byte would be misplaced). */
+static int (*real_write)(void *state, const uint8_t *buf, size_t len);
+static int half_err;
+static int half_then_error(void *state, const uint8_t *buf, size_t len)
+{
+	if (half_err == 0) {
+		return real_write(state, buf, len);
+	}
+	int err = real_write(state, buf, len / 2);
+
+	return err ? err : half_err;
+}
+
+TEST(target_error_after_taking_bytes_fails_the_session)
+{
+	static const int errs[] = {EFBIG, EINVAL};
+
+	for (size_t i = 0; i < 2; i++) {
+		static struct dfu_target_ops ops;
+		size_t off = 1;
+
+		dev_new();
+		ops = dfu_target_raw_ops;
+		real_write = ops.write;
+		ops.write = half_then_error;
+		half_err = 0;
+		dev.entry.ops = &ops;
+		CHECK_OK(init_img(&dev.ctx, img, N));
+		CHECK_OK(send(&dev.ctx, img, 0, 3000, 1000));
+		half_err = -errs[i];
+		CHECK_ERR(dfu_ctx_write(&dev.ctx, img + 3000, 1000), errs[i]);
+		CHECK_EQ(dfu_ctx_state(&dev.ctx), DFU_STATE_FAILED);
+		CHECK_ERR(dfu_ctx_write(&dev.ctx, img + 3000, 1000), EPIPE);
+		ops.write = real_write;
+		CHECK_OK(init_img(&dev.ctx, img, N));
+		CHECK_OK(dfu_ctx_offset_get(&dev.ctx, &off));
+		CHECK_OK(finish(&dev.ctx, img, off, N));
+		CHECK_MEM(dev_area(&dev), img, N);
+	}
+}
+
+TEST(offset_get_while_writing_is_the_next_byte_and_following_it_is_exact)
+{
+	size_t off = 0;
+
+	CHECK_OK(enter(S_READY));
+	CHECK_OK(send(&dev.ctx, img, 0, 700, 700)); /* 512 programmed, 188 buffered */
+	CHECK_OK(dfu_ctx_offset_get(&dev.ctx, &off));
+	CHECK_EQ(off, 700);
+	CHECK_OK(finish(&dev.ctx, img, off, N)); /* the application follows it */
+	CHECK_MEM(dev_area(&dev), img, N);
+}
+
+TEST(offset_get_after_abort_is_the_durable_offset)
+{
+	size_t off = 0;
+
+	CHECK_OK(enter(S_ABORTED)); /* 5000 sent, 4608 durable */
+	CHECK_OK(dfu_ctx_offset_get(&dev.ctx, &off));
+	CHECK_EQ(off, EB + 512);
+	CHECK_OK(init_img(&dev.ctx, img, N));
+	CHECK_OK(dfu_ctx_offset_get(&dev.ctx, &off));
+	CHECK_EQ(off, EB + 512);
+	CHECK_OK(finish(&dev.ctx, img, off, N));
+	CHECK_MEM(dev_area(&dev), img, N);
+}
+
+TEST(reinit_after_failure_without_new_img_type_resumes)
+{
+	size_t off = 0;
+
+	CHECK_OK(enter(S_FAILED));
+	/* the README's recovery: init again, then offset_get; no img_type() */
+	CHECK_OK(dfu_ctx_init(&dev.ctx, CUSTOM, 0, N, NULL));
+	CHECK_OK(dfu_ctx_offset_get(&dev.ctx, &off));
+	CHECK(off > 0);
+	CHECK_OK(finish(&dev.ctx, img, off, N));
+	CHECK_MEM(dev_area(&dev), img, N);
+}
+
+TEST(reinit_after_abort_without_new_img_type_keeps_the_resume_point)
+{
+	size_t off = 0;
+
+	CHECK_OK(enter(S_ABORTED));
+	CHECK_OK(dfu_ctx_init(&dev.ctx, CUSTOM, 0, N, NULL));
+	CHECK_OK(dfu_ctx_offset_get(&dev.ctx, &off));
+	CHECK_EQ(off, EB + 512);
+	dev_reboot(&dev); /* the record written at the abort is bound to it too */
+	CHECK_OK(init_img(&dev.ctx, img, N));
+	CHECK_OK(dfu_ctx_offset_get(&dev.ctx, &off));
+	CHECK_EQ(off, EB);
+	CHECK_OK(finish(&dev.ctx, img, off, N));
+	CHECK_MEM(dev_area(&dev), img, N);
+}
+
+/* ---- re-entrancy ----------------------------------------------------------- */
+
+static int nested[6];
+static void call_back_in(void *user, size_t durable, size_t total)
+{
+	struct dfu_ctx *c = user;
+	size_t off;
+
+	(void)durable;
+	(void)total;
+	nested[0] = dfu_ctx_reset(c);
+	nested[1] = dfu_ctx_write(c, img, 1);
+	nested[2] = dfu_ctx_done(c, false);
+	nested[3] = dfu_ctx_init(c, CUSTOM, 0, N, NULL);
+	nested[4] = dfu_ctx_offset_get(c, &off);
+	nested[5] = dfu_ctx_schedule_update(c, 0);
+}
+
+TEST(calls_from_a_callback_are_refused_with_edeadlk_and_change_nothing)
+{
+	dev_new();
+	dev.cfg.progress = call_back_in;
+	dev.cfg.user = &dev.ctx;
+	CHECK_OK(init_img(&dev.ctx, img, N));
+	CHECK_OK(send(&dev.ctx, img, 0, 2 * EB, 1000)); /* progress fires */
+	for (int i = 0; i < 6; i++) {
+		CHECKF(nested[i] == -EDEADLK, "nested call %d returned %s", i,
+		       dfu_errno_name(nested[i]));
+	}
+	CHECK_EQ(dfu_ctx_state(&dev.ctx), DFU_STATE_WRITING);
+	CHECK_OK(finish(&dev.ctx, img, 2 * EB, N));
+	CHECK_MEM(dev_area(&dev), img, N);
+}
+
+TEST(errno_name_of_int_min_is_defined)
+{
+	CHECK(strcmp(dfu_errno_name(INT_MIN), "-?") == 0);
+	CHECK(strcmp(dfu_errno_name(INT_MAX), "+?") == 0);
+	CHECK(strcmp(dfu_errno_name(-EDEADLK), "-EDEADLK") == 0);
 }
 
 /* ---- done ---------------------------------------------------------------- */
@@ -433,7 +581,14 @@ TEST_MAIN(RUN(init_with_mask_or_unknown_type_returns_enotsup);
 	  RUN(write_with_null_buffer_returns_einval_and_takes_nothing);
 	  RUN(write_of_zero_bytes_is_a_noop);
 	  RUN(write_past_file_size_returns_efbig_and_takes_nothing);
-	  RUN(write_past_area_with_unknown_size_returns_efbig_and_takes_nothing);
+	  RUN(write_past_area_with_unknown_size_fails_and_resumes_after_init);
+	  RUN(target_error_after_taking_bytes_fails_the_session);
+	  RUN(offset_get_while_writing_is_the_next_byte_and_following_it_is_exact);
+	  RUN(offset_get_after_abort_is_the_durable_offset);
+	  RUN(reinit_after_failure_without_new_img_type_resumes);
+	  RUN(reinit_after_abort_without_new_img_type_keeps_the_resume_point);
+	  RUN(calls_from_a_callback_are_refused_with_edeadlk_and_change_nothing);
+	  RUN(errno_name_of_int_min_is_defined);
 	  RUN(done_true_before_file_size_returns_enodata_and_keeps_state);
 	  RUN(done_true_with_flash_error_returns_it_and_goes_failed);
 	  RUN(done_false_with_store_error_returns_it_and_goes_aborted);

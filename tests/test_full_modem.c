@@ -355,16 +355,20 @@ TEST(max_128_segments_are_accepted)
 	fmdev_destroy(&dev);
 }
 
-TEST(write_past_the_end_is_efbig_and_takes_nothing)
+TEST(write_past_the_end_is_efbig_and_resumes_after_init)
 {
 	struct cbor_gen_opts o = small();
 	size_t n = gen(&o);
+	size_t off = 0;
 
 	CHECK_OK(fmdev_create(&dev, &defaults));
 	CHECK_OK(fmdev_init(&dev, file, n, 0)); /* size unknown */
 	CHECK_OK(fmdev_write(&dev, file, 0, n - 10, 1000));
 	CHECK_ERR(dfu_ctx_write(&dev.ctx, file + n - 10, 11), EFBIG);
-	CHECK_OK(dfu_ctx_write(&dev.ctx, file + n - 10, 10));
+	CHECK_EQ(dfu_ctx_state(&dev.ctx), DFU_STATE_FAILED);
+	CHECK_OK(fmdev_init(&dev, file, n, 0));
+	CHECK_OK(dfu_ctx_offset_get(&dev.ctx, &off));
+	CHECK_OK(fmdev_write(&dev, file, off, n, 1000));
 	CHECK_OK(dfu_ctx_done(&dev.ctx, true));
 	CHECK_MEM(fmdev_part(&dev), file, n);
 	fmdev_destroy(&dev);
@@ -476,7 +480,7 @@ TEST_MAIN(RUN(identify_d2_84_as_full_modem); RUN(identify_near_misses_are_not_fu
 	  RUN(declared_size_smaller_than_the_file_is_efbig);
 	  RUN(declared_size_larger_than_the_file_is_ebadmsg);
 	  RUN(blob_larger_than_the_partition_is_efbig); RUN(max_128_segments_are_accepted);
-	  RUN(write_past_the_end_is_efbig_and_takes_nothing);
+	  RUN(write_past_the_end_is_efbig_and_resumes_after_init);
 	  RUN(done_before_the_whole_file_is_enodata); RUN(done_inside_the_wrapper_is_enodata);
 	  RUN(partition_smaller_than_file_size_is_efbig_before_any_flash_op);
 	  RUN(missing_flash_device_is_enodev); RUN(partition_below_the_minimum_is_enodev);

@@ -274,7 +274,23 @@ TEST(partial_patch_resumes_from_the_modem_offset_after_reboot)
 	CHECK(applied());
 }
 
-TEST(offset_get_pauses_the_transfer_so_the_offset_is_committed)
+TEST(offset_get_while_writing_is_the_next_byte_and_safe_to_follow)
+{
+	size_t off = 0;
+
+	setup(30000);
+	md.cfg.commit_on_done = false;
+	CHECK_ERR(init(plen), 0);
+	CHECK_ERR(dfu_ctx_write(&ctx, patch, 10000), 0);
+	CHECK_ERR(dfu_ctx_offset_get(&ctx, &off), 0);
+	CHECK_EQ(off, 10000); /* the transfer goes on: no pause */
+	CHECK_ERR(dfu_ctx_write(&ctx, patch + off, plen - off), 0);
+	CHECK_ERR(dfu_ctx_done(&ctx, true), 0);
+	CHECK_ERR(dfu_ctx_schedule_update(&ctx, 0), 0);
+	CHECK(applied());
+}
+
+TEST(offset_get_after_abort_pauses_the_transfer_so_the_offset_is_committed)
 {
 	size_t off = 0;
 
@@ -282,6 +298,8 @@ TEST(offset_get_pauses_the_transfer_so_the_offset_is_committed)
 	md.cfg.commit_on_done = false; /* write_done drops the uncommitted tail */
 	CHECK_ERR(init(plen), 0);
 	CHECK_ERR(dfu_ctx_write(&ctx, patch, 10000), 0);
+	CHECK_ERR(dfu_ctx_done(&ctx, false), 0);
+	CHECK_ERR(init(plen), 0);
 	CHECK_ERR(dfu_ctx_offset_get(&ctx, &off), 0);
 	CHECK_EQ(off, 452 + 8192);
 	CHECK_ERR(dfu_ctx_write(&ctx, patch + off, plen - off), 0);
@@ -483,7 +501,8 @@ TEST_MAIN(atexit(cleanup); RUN(delta_patch_is_identified_by_its_magic);
 	  RUN(every_modem_write_error_maps_to_its_errno);
 	  RUN(area_not_blank_is_remembered_and_the_next_init_erases);
 	  RUN(partial_patch_resumes_from_the_modem_offset_after_reboot);
-	  RUN(offset_get_pauses_the_transfer_so_the_offset_is_committed);
+	  RUN(offset_get_while_writing_is_the_next_byte_and_safe_to_follow);
+	  RUN(offset_get_after_abort_pauses_the_transfer_so_the_offset_is_committed);
 	  RUN(a_different_patch_erases_instead_of_resuming);
 	  RUN(done_false_releases_the_modem_and_keeps_the_patch);
 	  RUN(done_true_on_a_short_patch_is_enodata);

@@ -101,10 +101,14 @@ struct dfu_init_params {
 
 /**
  * One ops table per target (one source file per target). The dispatcher has
- * already checked the context state and arguments; targets do the work.
- * Each op returns 0 or a negative errno. write must return -EFBIG or -EINVAL
- * only when it took nothing; any other error leaves the context FAILED.
- * done(true) returns -ENODATA when bytes are missing (context unchanged).
+ * already checked the context state and arguments (including that a write
+ * stays within file_size); targets do the work. Each op returns 0 or a
+ * negative errno. Any error from write leaves the context FAILED (the
+ * target may have consumed part of the chunk); the caller then inits again
+ * and resumes from offset_get. offset_get outside a write session returns
+ * the durable offset (the byte the next write must start with after this
+ * call). done(true) returns -ENODATA when bytes are missing (context
+ * unchanged).
  * The target's state lives in the entry's state pointer (caller-allocated),
  * reachable with dfu_ctx_target_state().
  */
@@ -120,6 +124,10 @@ struct dfu_target_ops {
 	int (*done)(struct dfu_ctx *ctx, bool successful);
 	int (*schedule_update)(struct dfu_ctx *ctx, int img_num);
 	int (*reset)(struct dfu_ctx *ctx);
+	/** Optional: refuse a misconfigured target at dfu_ctx_setup() (state:
+	 *  the entry's state; port: the context's). No flash or store access.
+	 *  A non-zero result fails the setup with that error. */
+	int (*check_config)(const struct dfu_port *port, void *state);
 };
 
 /** A registered target: its ops and its caller-allocated state. */
@@ -147,6 +155,9 @@ enum dfu_state {
 	DFU_STATE_DONE,      /**< done(true) succeeded: complete (verified if
 				  the target verifies). */
 	DFU_STATE_SCHEDULED, /**< schedule_update succeeded. */
+	DFU_STATE_BUSY,      /**< A call on this context is running (seen only
+				  from its callbacks; any call made from there
+				  returns -EDEADLK). */
 };
 
 /** The context. Caller-allocated; treat the fields as private. */
@@ -159,8 +170,12 @@ struct dfu_ctx {
 	dfu_target_callback_t evt_cb;
 	int img_num;
 	int last_err;
+	uint32_t next; /* the byte the next write starts with (pos_known) */
+	uint32_t room; /* bytes the download may still take (pos_known) */
 	uint8_t state; /* enum dfu_state */
-	/* identity prefix from the last dfu_ctx_img_type(), used once */
+	bool pos_known;
+	/* identity prefix from the last dfu_ctx_img_type(); kept until the
+	 * next one, so a re-init needs no new img_type() */
 	uint8_t pending_len;
 	uint32_t pending_crc;
 };
@@ -171,8 +186,11 @@ struct dfu_ctx {
  * Set up a context. Validates the configuration: port non-NULL, store
  * callbacks complete when a store is given, every target entry with a
  * single-bit type that is compiled in and all six ops, no type registered
- * twice. Returns 0 or -EINVAL (context left unusable: init returns -EINVAL,
- * the other calls -EACCES, img_type NONE). Performs no I/O.
+ * twice; then each target's check_config() (the MCUboot target checks its
+ * keys against the crypto port: errors in dfu_target_mcuboot.h). Returns 0,
+ * -EINVAL, or a target's check_config() error (context left unusable: init
+ * returns -EINVAL, the other calls -EACCES, img_type NONE). Performs no
+ * flash or store I/O (check_config may call the crypto port).
  */
 int dfu_ctx_setup(struct dfu_ctx *ctx, const struct dfu_config *cfg);
 
@@ -222,10 +240,16 @@ int dfu_ctx_init(struct dfu_ctx *ctx, int img_type, int img_num, size_t file_siz
 int dfu_ctx_init_ex(struct dfu_ctx *ctx, const struct dfu_init_params *p);
 
 /**
- * Durable offset: the number of image bytes that are in flash (the next
- * write must be this byte of the image). No side effects. In DONE/SCHEDULED
- * it is the image size. Returns 0; -EINVAL for NULL offset; -EACCES with no
- * current target.
+ * The offset to resume from: the byte of the image the next write must
+ * start with, safe to follow at any moment.
+ *   - While writing (WRITING): the number of bytes accepted so far (durable
+ *     or still buffered), i.e. the next byte the library expects.
+ *   - After init (READY), after done(false) (ABORTED) or a failure and a new
+ *     init, and after a reboot: the durable offset D: bytes [0, D) are in
+ *     flash (or in the modem); buffered bytes past D were dropped.
+ *   - DONE/SCHEDULED: the image size.
+ * Returns 0; -EINVAL for NULL offset; -EACCES with no current target; a
+ * target's error (e.g. the modem's offset call failed).
  */
 int dfu_ctx_offset_get(struct dfu_ctx *ctx, size_t *offset);
 
@@ -235,14 +259,18 @@ int dfu_ctx_offset_get(struct dfu_ctx *ctx, size_t *offset);
  * Returns:
  *   0        all bytes taken (buffered or programmed). len 0 is a no-op.
  *   -EACCES  no current target.
- *   -EINVAL  buf NULL (nothing taken).
+ *   -EINVAL  buf NULL (nothing taken, state unchanged).
  *   -EPERM   not READY/WRITING (after done, before init, after a failure
  *            use init + offset_get to resume).
  *   -EPIPE   the context is FAILED (an earlier write failed).
- *   -EFBIG   the image would exceed file_size or the area (nothing taken).
+ *   -EFBIG   the image would exceed file_size (nothing taken, state
+ *            unchanged).
+ *   -EDEADLK called from a callback of this context (nothing taken).
  *   other    flash/store error unchanged, target errors (e.g. a malformed
- *            image header); the context is FAILED and its durable offset
- *            may have moved back to an erase-block boundary.
+ *            image, an image larger than the area); the context is FAILED
+ *            (the chunk may have been partly consumed) and its durable
+ *            offset may have moved back to an erase-block boundary: init
+ *            again, then resume from offset_get.
  *
  * Worst-case blocking: one erase block erase (on-demand erase before the
  * first program into a block) + programming of up to one buffer (or of the
