@@ -8,6 +8,10 @@ have cmake || need+=(cmake)
 have gcc || need+=(gcc)
 have make || need+=(make)
 have clang || need+=(clang)
+# clang's sanitizer runtimes (ASan/UBSan for the clang build; libFuzzer for
+# scripts/fuzz.sh) are a separate package on Debian.
+compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan-x86_64.a' >/dev/null ||
+  need+=(libclang-rt-14-dev)
 have valgrind || need+=(valgrind)
 have arm-none-eabi-gcc || need+=(gcc-arm-none-eabi)
 [ -d /usr/lib/arm-none-eabi/newlib ] || [ -d /usr/lib/arm-none-eabi/lib ] || need+=(libnewlib-arm-none-eabi)
