@@ -36,14 +36,28 @@
  *   is the position at which the modem appends the next byte, so resuming
  *   from it neither skips nor duplicates data. The simulator models both a
  *   lagging offset and a write_done that drops the uncommitted tail.
+ * The transfer (write_init .. write_done)
+ *   counts as closed only once write_done succeeded. A failed write_done
+ *   (e.g. -EIO) is returned by the call that paused (done, offset_get,
+ *   init, reset) and leaves the transfer open, as the modem keeps it, at the
+ *   modem's own append position; the next pause (init, offset_get, done,
+ *   reset) calls write_done again, so offset_get is always the byte the
+ *   modem appends next.
  * write
  *   write_init (once per transfer), then one modem write; no retry. A
  *   failure that needs an erase is remembered in the store so that the next
- *   init erases first.
+ *   init erases first. write_init answering -EALREADY (a transfer is open
+ *   that the target did not open, or believed closed: its state was lost
+ *   while the modem kept running, or another user of the modem opened it):
+ *   the target closes it (write_done) and reads the offset; if that is not
+ *   the resume point the caller's bytes are for, the write returns -ESTALE
+ *   and appends nothing (init, then resume from offset_get); else it
+ *   reopens the transfer and writes.
  * done(successful)
- *   Releases the modem resources (write_done) in both cases. done(true) then
- *   reads the offset: fewer bytes than file_size → -ENODATA (resume from
- *   offset_get()); a dirty area → -EBADMSG (the modem rejected the patch).
+ *   Releases the modem resources (write_done) in both cases (see "The
+ *   transfer" for a failing write_done). done(true) then reads the offset:
+ *   fewer bytes than file_size → -ENODATA (resume from offset_get()); a
+ *   dirty area → -EBADMSG (the modem rejected the patch).
  * schedule_update
  *   Asks the modem to apply the patch at its next boot (update).
  * reset
@@ -77,7 +91,8 @@
  *   any other positive value                -EIO
  * Also: -ETIMEDOUT erase deadline passed; -EFBIG patch larger than the
  * area; -EINVAL missing modem ops or clock; -EIO a dirty area reported by
- * offset_get (call init).
+ * offset_get (call init); -ESTALE write found a transfer open at another
+ * position (nothing appended; init + offset_get, resume from there).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -109,8 +124,10 @@ struct dfu_modem_delta_target {
 	dfu_target_callback_t cb;
 	struct dfu_image_id id;
 	size_t area;
+	size_t pos;                    /* where the modem appends next (after init) */
 	char uuid[DFU_MODEM_UUID_LEN]; /**< Running firmware's, read at init. */
-	uint8_t writing;               /* write_init done, write_done not yet */
+	uint8_t writing;               /* the modem's transfer is open: write_init
+					  done, no successful write_done since */
 };
 
 extern const struct dfu_target_ops dfu_target_modem_delta_ops;

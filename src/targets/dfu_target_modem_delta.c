@@ -158,13 +158,21 @@ static int erase_wait(struct dfu_modem_delta_target *t, bool start)
 
 /* ---- ops ------------------------------------------------------------- */
 
+/* Close the modem's transfer (write_done). It counts as closed only when
+ * the modem says so: a failed write_done leaves it open at the modem's own
+ * append position, and the next pause tries again. An erase in progress
+ * means no transfer is open (erase needs it closed). */
 static int pause_transfer(struct dfu_modem_delta_target *t)
 {
 	if (!t->writing) {
 		return 0;
 	}
-	t->writing = 0;
-	return dfu_modem_errno(t->m->write_done(t->m->ctx));
+	int r = t->m->write_done(t->m->ctx);
+
+	if (r == 0 || r == DFU_MODEM_ERASE_PENDING) {
+		t->writing = 0;
+	}
+	return dfu_modem_errno(r);
 }
 
 static int md_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
@@ -251,11 +259,13 @@ static int md_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 			return err;
 		}
 	}
+	t->pos = off;
 	return p->file_size != 0 && off == p->file_size ? DFU_TARGET_INIT_COMPLETE : 0;
 }
 
 /* Pause the transfer (write_done), then read the offset the modem
- * committed; *off may be DFU_MODEM_OFFSET_DIRTY. */
+ * committed, which is then where it appends next; *off may be
+ * DFU_MODEM_OFFSET_DIRTY. */
 static int committed_offset(struct dfu_modem_delta_target *t, size_t *off)
 {
 	int err = pause_transfer(t);
@@ -266,7 +276,11 @@ static int committed_offset(struct dfu_modem_delta_target *t, size_t *off)
 	*off = 0;
 	int r = t->m->offset(t->m->ctx, off);
 
-	return r != 0 ? dfu_modem_errno(r) : 0;
+	if (r != 0) {
+		return dfu_modem_errno(r);
+	}
+	t->pos = *off;
+	return 0;
 }
 
 static int md_offset_get(struct dfu_ctx *ctx, size_t *offset)
@@ -283,6 +297,38 @@ static int md_offset_get(struct dfu_ctx *ctx, size_t *offset)
 	return err;
 }
 
+/* write_init. -EALREADY means a transfer is open that we did not open (or
+ * closed as far as we knew: our state was lost, or another user of the
+ * modem): the modem would append at its own position, known only once the
+ * transfer is closed. So close it and read the offset: the caller's bytes
+ * are for t->pos; if the modem is elsewhere they must not be appended
+ * (-ESTALE: resume from offset_get). */
+static int open_transfer(struct dfu_modem_delta_target *t)
+{
+	int r = t->m->write_init(t->m->ctx);
+
+	if (r == -EALREADY) {
+		size_t want = t->pos;
+		size_t off;
+
+		t->writing = 1;
+		int err = committed_offset(t, &off);
+
+		if (err) {
+			return err;
+		}
+		if (off != want) {
+			return -ESTALE;
+		}
+		r = t->m->write_init(t->m->ctx);
+	}
+	if (r != 0) {
+		return dfu_modem_errno(r);
+	}
+	t->writing = 1;
+	return 0;
+}
+
 static int md_write(void *state, const uint8_t *buf, size_t len)
 {
 	struct dfu_modem_delta_target *t = state;
@@ -292,13 +338,17 @@ static int md_write(void *state, const uint8_t *buf, size_t len)
 		return 0;
 	}
 	if (!t->writing) {
-		r = t->m->write_init(t->m->ctx);
-		if (r != 0 && r != -EALREADY) {
-			return dfu_modem_errno(r);
+		int err = open_transfer(t);
+
+		if (err) {
+			return err;
 		}
-		t->writing = 1;
 	}
 	r = t->m->write(t->m->ctx, buf, len);
+	if (r == 0) {
+		t->pos += len;
+		return 0;
+	}
 	if (r > 0 && needs_erase(r)) {
 		(void)rec_store(t, REC_NEEDS_ERASE); /* the next init erases */
 	}
