@@ -57,7 +57,11 @@
  *   Releases the modem resources (write_done) in both cases (see "The
  *   transfer" for a failing write_done). done(true) then reads the offset:
  *   fewer bytes than file_size → -ENODATA (resume from offset_get()); a
- *   dirty area → -EBADMSG (the modem rejected the patch).
+ *   dirty area → -EBADMSG (the modem rejected the patch); more bytes than
+ *   file_size → -EOVERFLOW: the modem holds something other than this file
+ *   (another or a corrupt patch), which is discarded: the next init erases
+ *   the area (remembered in RAM and in the record) and the download starts
+ *   again from 0. With file_size 0 (unknown) neither size check is made.
  * schedule_update
  *   Asks the modem to apply the patch at its next boot (update).
  * reset
@@ -89,7 +93,8 @@
  *   21 INVALID_OPERATION                    -EACCES
  *   23 NOT_ALLOWED_POFWARN_ON               -EAGAIN
  *   any other positive value                -EIO
- * Also: -ETIMEDOUT erase deadline passed; -EFBIG patch larger than the
+ * Also: -EOVERFLOW done(true): the modem holds more than file_size;
+ * -ETIMEDOUT erase deadline passed; -EFBIG patch larger than the
  * area; -EINVAL missing modem ops or clock; -EIO a dirty area reported by
  * offset_get (call init); -ESTALE write found a transfer open at another
  * position (nothing appended; init + offset_get, resume from there).
@@ -128,6 +133,7 @@ struct dfu_modem_delta_target {
 	char uuid[DFU_MODEM_UUID_LEN]; /**< Running firmware's, read at init. */
 	uint8_t writing;               /* the modem's transfer is open: write_init
 					  done, no successful write_done since */
+	uint8_t discard;               /* the next init erases (this boot) */
 };
 
 extern const struct dfu_target_ops dfu_target_modem_delta_ops;

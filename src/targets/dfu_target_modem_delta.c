@@ -112,6 +112,15 @@ static int rec_match(const struct dfu_modem_delta_target *t, uint8_t *flags)
 	       dfu_get_le32(&r[8]) == t->id.prefix_crc && r[12] == t->id.prefix_len;
 }
 
+/* The area holds no usable part of this patch: the next init erases it
+ * (remembered in RAM for this boot and, if the store works, in the record;
+ * a store error is not reported: the caller gets the reason). */
+static void discard(struct dfu_modem_delta_target *t)
+{
+	t->discard = 1;
+	(void)rec_store(t, REC_NEEDS_ERASE);
+}
+
 /* ---- erase ------------------------------------------------------------ */
 
 static int erase_wait(struct dfu_modem_delta_target *t, bool start)
@@ -231,7 +240,7 @@ static int md_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 		return match;
 	}
 	bool keep = !pending && off != DFU_MODEM_OFFSET_DIRTY && !(flags & REC_NEEDS_ERASE) &&
-		    (off == 0 || (match == 1 && off <= p->file_size));
+		    !t->discard && (off == 0 || (match == 1 && off <= p->file_size));
 
 	if (!keep) {
 		/* Forget the old identity first: a power cut during the erase
@@ -251,6 +260,7 @@ static int md_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 		if (err) {
 			return err;
 		}
+		t->discard = 0;
 		off = 0;
 	}
 	if (off == 0 || match != 1) {
@@ -350,7 +360,7 @@ static int md_write(void *state, const uint8_t *buf, size_t len)
 		return 0;
 	}
 	if (r > 0 && needs_erase(r)) {
-		(void)rec_store(t, REC_NEEDS_ERASE); /* the next init erases */
+		discard(t); /* the next init erases */
 	}
 	return dfu_modem_errno(r);
 }
@@ -370,6 +380,10 @@ static int md_done(struct dfu_ctx *ctx, bool successful)
 	}
 	if (off == DFU_MODEM_OFFSET_DIRTY) {
 		return -EBADMSG;
+	}
+	if (t->id.file_size != 0 && off > t->id.file_size) {
+		discard(t); /* more than the file: not (only) this patch */
+		return -EOVERFLOW;
 	}
 	if (t->id.file_size != 0 && off < t->id.file_size) {
 		return -ENODATA;
