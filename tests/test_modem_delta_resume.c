@@ -1,8 +1,9 @@
 /*
  * Modem delta target: the resume point always follows what the modem did
  * (a failed write_done keeps the transfer open; an unexpected open transfer
- * is closed before anything is appended), and a modem offset past
- * file_size is refused.
+ * is closed before anything is appended), a modem offset past file_size is
+ * refused, and which errors discard the partial patch (format and identity
+ * errors) and which never do (I/O and transient errors).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -89,7 +90,95 @@ TEST(done_true_refuses_a_modem_offset_past_file_size_and_the_next_init_erases)
 	CHECK(applied());
 }
 
+/* ---- which errors discard ---- */
+
+/* init, 9000 bytes (committed: 8644), then one write failing with code. */
+static int partial_then_failed_write(int code)
+{
+	int err = init(plen);
+
+	if (err == 0) {
+		err = dfu_ctx_write(&ctx, patch, 9000);
+	}
+	if (err == 0) {
+		sim_modem_inject(&md, SIM_MODEM_OP_WRITE, code, 1);
+		err = dfu_ctx_write(&ctx, patch + 9000, 100);
+	}
+	return err;
+}
+
+TEST(format_and_identity_write_errors_discard_the_partial_patch)
+{
+	static const int codes[] = {DFU_MODEM_INVALID_HEADER_DATA, DFU_MODEM_INVALID_DATA,
+				    DFU_MODEM_INVALID_UUID, DFU_MODEM_INVALID_ADDRESS};
+
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		size_t off = 1;
+
+		target_setup();
+		md.cfg.dirty_on_reject = false; /* the modem keeps the area as it is */
+		CHECK_EQ(partial_then_failed_write(codes[i]), dfu_modem_errno(codes[i]));
+		CHECK_EQ(device_reboot(), 0);
+		CHECK_OK(init(plen));
+		CHECKF(md.cnt.erases_started == 1, "modem code %d: not discarded", codes[i]);
+		CHECK_OK(dfu_ctx_offset_get(&ctx, &off));
+		CHECK_EQ(off, 0);
+	}
+}
+
+TEST(io_and_transient_write_errors_never_discard_the_partial_patch)
+{
+	static const int codes[] = {-EIO,
+				    -ENOMEM,
+				    -ESHUTDOWN,
+				    DFU_MODEM_RECEIVER_OUT_OF_MEMORY,
+				    DFU_MODEM_RECEIVER_BLOCK_TOO_LARGE,
+				    DFU_MODEM_ERROR_INTERNAL_00,
+				    DFU_MODEM_ERROR_INTERNAL_01,
+				    DFU_MODEM_ERROR_INTERNAL_02,
+				    DFU_MODEM_ERROR_INTERNAL_03,
+				    DFU_MODEM_WRITE_ERROR,
+				    DFU_MODEM_ERASE_ERROR,
+				    DFU_MODEM_ERASE_PENDING,
+				    DFU_MODEM_OPERATION_NOT_ALLOWED,
+				    DFU_MODEM_INTERRUPTED_WRITE,
+				    DFU_MODEM_INVALID_OPERATION,
+				    DFU_MODEM_ERROR_INTERNAL_04,
+				    DFU_MODEM_NOT_ALLOWED_POFWARN_ON};
+
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		size_t off = 0;
+
+		target_setup();
+		md.cfg.dirty_on_reject = false;
+		CHECK_EQ(partial_then_failed_write(codes[i]), dfu_modem_errno(codes[i]));
+		CHECK_EQ(device_reboot(), 0);
+		CHECK_OK(init(plen));
+		CHECKF(md.cnt.erases_started == 0, "modem code %d: discarded", codes[i]);
+		CHECK_OK(resume_to_schedule(4096, &off));
+		CHECK_EQ(off, 452 + 8192);
+		CHECK(applied());
+	}
+}
+
+TEST(offset_get_on_a_dirty_area_is_enotempty_not_a_transient_eio)
+{
+	size_t off = 0;
+
+	target_setup();
+	CHECK_OK(init(plen));
+	md.nv.dirty = true; /* the modem invalidated the area */
+	CHECK_ERR(dfu_ctx_offset_get(&ctx, &off), ENOTEMPTY);
+	CHECK_OK(init(plen)); /* erases */
+	CHECK_EQ(md.cnt.erases_started, 1);
+	CHECK_OK(resume_to_schedule(4096, &off));
+	CHECK(applied());
+}
+
 TEST_MAIN(RUN(failed_write_done_keeps_the_transfer_open_and_the_resume_follows_the_modem);
 	  RUN(failed_write_done_then_a_dropped_tail_resumes_from_the_committed_offset);
 	  RUN(write_init_finding_the_transfer_open_closes_it_and_reports_a_stale_offset);
-	  RUN(done_true_refuses_a_modem_offset_past_file_size_and_the_next_init_erases);)
+	  RUN(done_true_refuses_a_modem_offset_past_file_size_and_the_next_init_erases);
+	  RUN(format_and_identity_write_errors_discard_the_partial_patch);
+	  RUN(io_and_transient_write_errors_never_discard_the_partial_patch);
+	  RUN(offset_get_on_a_dirty_area_is_enotempty_not_a_transient_eio);)

@@ -17,8 +17,8 @@
  *   Reads the modem UUID and the area size: file_size > area → -EFBIG
  *   before anything is erased. Then the offset:
  *   - an erase pending (reset() started one, or the modem was erasing), a
- *     dirty area, or a failure remembered from an earlier write (area not
- *     blank, invalid offset, invalid resume, corrupt progress log) → erase
+ *     dirty area, or a discard remembered from earlier (a write failure
+ *     marked in the table below, or done(true)'s -EOVERFLOW) → erase
  *     and wait: ERASE_PENDING, then TIMEOUT every timeout_ms while the modem
  *     is still erasing, then ERASE_DONE; -ETIMEDOUT when deadline_ms passes
  *     (the erase continues in the modem; the next init waits again);
@@ -68,18 +68,34 @@
  *   Pauses a transfer, forgets the identity, starts a non-blocking erase and
  *   returns; the next init waits it out.
  *
+ * Which errors discard the partial patch (one rule). Format and identity
+ * errors do: the write failures marked in the table's last column, a dirty
+ * area (the modem discarded it), done(true) finding more bytes than
+ * file_size, another patch's bytes at init. The next init then erases (the
+ * decision is kept in the store, and in RAM should the store fail).
+ * I/O and transient errors never do: a negative library error (-EIO,
+ * -ENOMEM, -ESHUTDOWN, ...) from any modem call, a store read or write
+ * error, the unmarked modem codes (internal, write or erase error, out of
+ * memory, block too large, erase pending, not allowed, interrupted,
+ * power-fail warning), -ETIMEDOUT, -ESTALE. The download then stays
+ * resumable: after a failed init, retry it; after a failed write,
+ * offset_get or done, init again and resume from offset_get; after a
+ * failed schedule_update, retry it.
+ *
  * Errors. Negative library errors from the port pass through unchanged
  * (-ENOMEM, -ESHUTDOWN, -EPERM, ...). Positive modem codes map as follows:
  *
- *   modem code                              errno          next init erases
+ *   modem code                              errno          from write:
+ *                                                          discards
  *    1 RECEIVER_OUT_OF_MEMORY               -ENOMEM
  *    2 RECEIVER_BLOCK_TOO_LARGE             -E2BIG
- *    3 INVALID_HEADER_DATA                  -EBADMSG
+ *    3 INVALID_HEADER_DATA                  -EBADMSG       yes
  *    4, 6, 7, 8, 22 ERROR_INTERNAL_0x       -EIO
- *    5 INVALID_DATA                         -EBADMSG
- *    9 INVALID_UUID                         -EXDEV  (patch for another
- *                                                    modem firmware)
- *   10 INVALID_ADDRESS                      -EFAULT
+ *    5 INVALID_DATA                         -EBADMSG       yes
+ *    9 INVALID_UUID                         -EXDEV         yes (patch for
+ *                                                          another modem
+ *                                                          firmware)
+ *   10 INVALID_ADDRESS                      -EFAULT        yes
  *   11 AREA_NOT_BLANK                       -ENOTEMPTY     yes
  *   12 WRITE_ERROR                          -EIO
  *   13 ERASE_ERROR                          -EIO
@@ -95,9 +111,9 @@
  *   any other positive value                -EIO
  * Also: -EOVERFLOW done(true): the modem holds more than file_size;
  * -ETIMEDOUT erase deadline passed; -EFBIG patch larger than the
- * area; -EINVAL missing modem ops or clock; -EIO a dirty area reported by
- * offset_get (call init); -ESTALE write found a transfer open at another
- * position (nothing appended; init + offset_get, resume from there).
+ * area; -EINVAL missing modem ops or clock; -ENOTEMPTY a dirty area reported
+ * by offset_get (the modem discarded the patch: init erases); -ESTALE write found a transfer open
+ * at another position (nothing appended; init + offset_get, resume from there).
  *
  * SPDX-License-Identifier: Apache-2.0
  */

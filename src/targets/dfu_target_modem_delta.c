@@ -50,11 +50,29 @@ int dfu_modem_errno(int r)
 	return r < (int)(sizeof(map) / sizeof(map[0])) && map[r] != 0 ? map[r] : -EIO;
 }
 
-/* Write failures after which the area must be erased before any use. */
+/*
+ * Write failures that discard the partial patch (the next init erases):
+ * format and identity errors (the patch is malformed, for another modem
+ * firmware, or does not fit) and the modem saying its area must be erased.
+ * Everything else (library errors such as -EIO, internal, write and erase
+ * errors, refusals such as out of memory, block too large, erase pending,
+ * power-fail warning, an interrupted write) keeps the download resumable.
+ */
 static bool needs_erase(int r)
 {
-	return r == DFU_MODEM_AREA_NOT_BLANK || r == DFU_MODEM_INVALID_FILE_OFFSET ||
-	       r == DFU_MODEM_PROGRESS_LOG_INVALID || r == DFU_MODEM_INVALID_RESUME_ATTEMPT;
+	switch (r) {
+	case DFU_MODEM_INVALID_HEADER_DATA:
+	case DFU_MODEM_INVALID_DATA:
+	case DFU_MODEM_INVALID_UUID:
+	case DFU_MODEM_INVALID_ADDRESS:
+	case DFU_MODEM_AREA_NOT_BLANK:
+	case DFU_MODEM_INVALID_FILE_OFFSET:
+	case DFU_MODEM_PROGRESS_LOG_INVALID:
+	case DFU_MODEM_INVALID_RESUME_ATTEMPT:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static struct dfu_modem_delta_target *md_of(struct dfu_ctx *ctx)
@@ -299,7 +317,7 @@ static int md_offset_get(struct dfu_ctx *ctx, size_t *offset)
 	int err = committed_offset(md_of(ctx), &off);
 
 	if (err == 0 && off == DFU_MODEM_OFFSET_DIRTY) {
-		err = -EIO;
+		err = -ENOTEMPTY; /* not transient: init erases */
 	}
 	if (err == 0) {
 		*offset = off;
