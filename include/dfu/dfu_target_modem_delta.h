@@ -22,6 +22,11 @@
  *     and wait: ERASE_PENDING, then TIMEOUT every timeout_ms while the modem
  *     is still erasing, then ERASE_DONE; -ETIMEDOUT when deadline_ms passes
  *     (the erase continues in the modem; the next init waits again);
+ *     -ENOTEMPTY as soon as the modem answers again (the erase is over) with
+ *     an offset other than 0, e.g. the dirty sentinel or a partial offset:
+ *     the erase ended without cleaning the area (no ERASE_DONE). The modem
+ *     API has no "erase failed" report and asks for no retry, so the target
+ *     does not retry on its own: the next init erases again;
  *   - a partial patch (offset > 0) of the same patch (identity: file size
  *     and the first fragment's CRC, stored when the download started) is
  *     kept: offset_get() returns the resume point; a complete one makes init
@@ -109,7 +114,9 @@
  *   21 INVALID_OPERATION                    -EACCES
  *   23 NOT_ALLOWED_POFWARN_ON               -EAGAIN
  *   any other positive value                -EIO
- * Also: -EOVERFLOW done(true): the modem holds more than file_size;
+ * Also: -ENOTEMPTY init: the erase ended but the area is not clean (init
+ * again to erase again); -EOVERFLOW done(true): the modem holds more than
+ * file_size;
  * -ETIMEDOUT erase deadline passed; -EFBIG patch larger than the
  * area; -EINVAL missing modem ops or clock; -ENOTEMPTY a dirty area reported
  * by offset_get (the modem discarded the patch: init erases); -ESTALE write found a transfer open

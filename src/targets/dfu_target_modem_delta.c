@@ -167,7 +167,13 @@ static int erase_wait(struct dfu_modem_delta_target *t, bool start)
 			emit(t, DFU_TARGET_EVT_ERASE_DONE);
 			return 0;
 		}
-		if (r != 0 && r != DFU_MODEM_ERASE_PENDING) {
+		if (r == 0) {
+			/* Not pending any more (every delta call answers
+			 * ERASE_PENDING while it is), yet not clean: the erase
+			 * ended without effect. Waiting longer changes nothing. */
+			return -ENOTEMPTY;
+		}
+		if (r != DFU_MODEM_ERASE_PENDING) {
 			return dfu_modem_errno(r);
 		}
 		uint32_t now = c->now_ms(c->ctx);
