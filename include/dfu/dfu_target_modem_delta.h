@@ -33,6 +33,13 @@
  *     report DONE; any other partial patch is erased first.
  *   The callback may be NULL. init blocks for the whole erase wait (polling
  *   every poll_ms through the port clock's sleep).
+ *   Calls from the event callback (re-entrancy): reset() and done(false)
+ *   made from it return 0 and stop the wait: init returns -ECANCELED right
+ *   after the callback returns (the identity is already forgotten; the
+ *   erase goes on in the modem and the next init waits it out). Every other
+ *   op (init, offset_get, write, done(true), schedule_update) returns
+ *   -EBUSY from there and changes nothing. The dispatcher may refuse such
+ *   calls before they reach the target (dfu_target.h).
  * offset_get
  *   The modem's committed offset. A transfer in progress is paused first
  *   (write_done), so that the value is what the modem keeps.
@@ -115,12 +122,12 @@
  *   23 NOT_ALLOWED_POFWARN_ON               -EAGAIN
  *   any other positive value                -EIO
  * Also: -ENOTEMPTY init: the erase ended but the area is not clean (init
- * again to erase again); -EOVERFLOW done(true): the modem holds more than
- * file_size;
- * -ETIMEDOUT erase deadline passed; -EFBIG patch larger than the
- * area; -EINVAL missing modem ops or clock; -ENOTEMPTY a dirty area reported
- * by offset_get (the modem discarded the patch: init erases); -ESTALE write found a transfer open
- * at another position (nothing appended; init + offset_get, resume from there).
+ * again to erase again); -ECANCELED init: reset() or done(false) was called
+ * from the event callback; -EBUSY any other op called from it; -EOVERFLOW done(true): the modem
+ * holds more than file_size; -ETIMEDOUT erase deadline passed; -EFBIG patch larger than the area;
+ * -EINVAL missing modem ops or clock; -ENOTEMPTY a dirty area reported by offset_get (the modem
+ * discarded the patch: init erases); -ESTALE write found a transfer open at another position
+ * (nothing appended; init + offset_get, resume from there).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -157,6 +164,8 @@ struct dfu_modem_delta_target {
 	uint8_t writing;               /* the modem's transfer is open: write_init
 					  done, no successful write_done since */
 	uint8_t discard;               /* the next init erases (this boot) */
+	uint8_t waiting;               /* in init's erase wait (callback may run) */
+	uint8_t cancel;                /* reset/done(false) from that callback */
 };
 
 extern const struct dfu_target_ops dfu_target_modem_delta_ops;

@@ -141,31 +141,31 @@ static void discard(struct dfu_modem_delta_target *t)
 
 /* ---- erase ------------------------------------------------------------ */
 
-static int erase_wait(struct dfu_modem_delta_target *t, bool start)
+/* An event from the erase wait. The callback may call into this target
+ * (t->waiting is set then): reset() and done(false) ask the wait to stop
+ * (t->cancel), every other op is refused with -EBUSY and changes nothing. */
+static int wait_emit(const struct dfu_modem_delta_target *t, enum dfu_target_evt_id evt)
+{
+	emit(t, evt);
+	return t->cancel ? -ECANCELED : 0;
+}
+
+static int poll_erase(struct dfu_modem_delta_target *t)
 {
 	const struct dfu_clock *c = t->clock;
 	uint32_t poll = t->cfg.poll_ms ? t->cfg.poll_ms : 1000u;
 	uint32_t period = t->cfg.timeout_ms ? t->cfg.timeout_ms : 60000u;
 	uint32_t deadline = t->cfg.deadline_ms ? t->cfg.deadline_ms : 600000u;
-	int r;
-
-	if (start) {
-		r = t->m->erase(t->m->ctx);
-		if (r != 0 && r != DFU_MODEM_ERASE_PENDING) {
-			return dfu_modem_errno(r);
-		}
-	}
-	emit(t, DFU_TARGET_EVT_ERASE_PENDING);
+	int err = wait_emit(t, DFU_TARGET_EVT_ERASE_PENDING);
 	uint32_t t0 = c->now_ms(c->ctx);
 	uint32_t last = t0;
 
-	for (;;) {
+	while (err == 0) {
 		size_t off = 0;
+		int r = t->m->offset(t->m->ctx, &off);
 
-		r = t->m->offset(t->m->ctx, &off);
 		if (r == 0 && off == 0) {
-			emit(t, DFU_TARGET_EVT_ERASE_DONE);
-			return 0;
+			return wait_emit(t, DFU_TARGET_EVT_ERASE_DONE);
 		}
 		if (r == 0) {
 			/* Not pending any more (every delta call answers
@@ -182,11 +182,32 @@ static int erase_wait(struct dfu_modem_delta_target *t, bool start)
 			return -ETIMEDOUT;
 		}
 		if (now - last >= period) {
-			emit(t, DFU_TARGET_EVT_TIMEOUT);
+			err = wait_emit(t, DFU_TARGET_EVT_TIMEOUT);
 			last = now;
 		}
-		c->sleep_ms(c->ctx, poll);
+		if (err == 0) {
+			c->sleep_ms(c->ctx, poll);
+		}
 	}
+	return err;
+}
+
+static int erase_wait(struct dfu_modem_delta_target *t, bool start)
+{
+	if (start) {
+		int r = t->m->erase(t->m->ctx);
+
+		if (r != 0 && r != DFU_MODEM_ERASE_PENDING) {
+			return dfu_modem_errno(r);
+		}
+	}
+	t->waiting = 1;
+	t->cancel = 0;
+	int err = poll_erase(t);
+
+	t->waiting = 0;
+	t->cancel = 0;
+	return err;
 }
 
 /* ---- ops ------------------------------------------------------------- */
@@ -215,6 +236,9 @@ static int md_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 
 	if (t == NULL) {
 		return -EINVAL;
+	}
+	if (t->waiting) {
+		return -EBUSY; /* from the event callback of a running init */
 	}
 	t->m = t->cfg.modem ? t->cfg.modem : port->modem;
 	t->kv = t->cfg.kv ? t->cfg.kv : port->kv;
@@ -319,8 +343,13 @@ static int committed_offset(struct dfu_modem_delta_target *t, size_t *off)
 
 static int md_offset_get(struct dfu_ctx *ctx, size_t *offset)
 {
+	struct dfu_modem_delta_target *t = md_of(ctx);
 	size_t off;
-	int err = committed_offset(md_of(ctx), &off);
+
+	if (t->waiting) {
+		return -EBUSY;
+	}
+	int err = committed_offset(t, &off);
 
 	if (err == 0 && off == DFU_MODEM_OFFSET_DIRTY) {
 		err = -ENOTEMPTY; /* not transient: init erases */
@@ -371,6 +400,9 @@ static int md_write(void *state, const uint8_t *buf, size_t len)
 	if (len == 0) {
 		return 0;
 	}
+	if (t->waiting) {
+		return -EBUSY;
+	}
 	if (!t->writing) {
 		int err = open_transfer(t);
 
@@ -393,6 +425,10 @@ static int md_done(struct dfu_ctx *ctx, bool successful)
 {
 	struct dfu_modem_delta_target *t = md_of(ctx);
 
+	if (t->waiting) {
+		t->cancel |= !successful; /* abort: stop waiting */
+		return successful ? -EBUSY : 0;
+	}
 	if (!successful) {
 		return pause_transfer(t);
 	}
@@ -420,12 +456,22 @@ static int md_schedule(struct dfu_ctx *ctx, int img_num)
 	struct dfu_modem_delta_target *t = md_of(ctx);
 
 	(void)img_num;
+	if (t->waiting) {
+		return -EBUSY;
+	}
 	return dfu_modem_errno(t->m->update(t->m->ctx));
 }
 
 static int md_reset(struct dfu_ctx *ctx)
 {
 	struct dfu_modem_delta_target *t = md_of(ctx);
+
+	if (t->waiting) {
+		/* From the erase wait's callback: the identity is already
+		 * forgotten and the erase runs; just stop waiting. */
+		t->cancel = 1;
+		return 0;
+	}
 	int err = pause_transfer(t);
 
 	if (err == -EBUSY) {
