@@ -63,6 +63,21 @@ TEST(write_init_finding_the_transfer_open_closes_it_and_reports_a_stale_offset)
 	CHECK(applied());
 }
 
+TEST(write_init_finding_the_transfer_open_at_the_resume_point_writes_on)
+{
+	size_t off = 0;
+
+	target_setup();
+	md.cfg.commit_step = 0; /* every write committed: the offset is exact */
+	CHECK_OK(init(plen));
+	CHECK_OK(dfu_ctx_write(&ctx, patch, 166));
+	app_boot(); /* the application lost its state; the modem kept running */
+	CHECK_OK(init(plen));
+	CHECK_OK(resume_to_schedule(4096, &off));
+	CHECK_EQ(off, 166);
+	CHECK(applied());
+}
+
 /* ---- the modem holds more than the file ---- */
 
 TEST(done_true_refuses_a_modem_offset_past_file_size_and_the_next_init_erases)
@@ -178,6 +193,7 @@ TEST(offset_get_on_a_dirty_area_is_enotempty_not_a_transient_eio)
 TEST_MAIN(RUN(failed_write_done_keeps_the_transfer_open_and_the_resume_follows_the_modem);
 	  RUN(failed_write_done_then_a_dropped_tail_resumes_from_the_committed_offset);
 	  RUN(write_init_finding_the_transfer_open_closes_it_and_reports_a_stale_offset);
+	  RUN(write_init_finding_the_transfer_open_at_the_resume_point_writes_on);
 	  RUN(done_true_refuses_a_modem_offset_past_file_size_and_the_next_init_erases);
 	  RUN(format_and_identity_write_errors_discard_the_partial_patch);
 	  RUN(io_and_transient_write_errors_never_discard_the_partial_patch);

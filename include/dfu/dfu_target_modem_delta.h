@@ -57,8 +57,8 @@
  *   modem appends next.
  * write
  *   write_init (once per transfer), then one modem write; no retry. A
- *   failure that needs an erase is remembered in the store so that the next
- *   init erases first. write_init answering -EALREADY (a transfer is open
+ *   failure that discards (table below) is remembered in the store (and in
+ *   RAM) so that the next init erases first. write_init answering -EALREADY (a transfer is open
  *   that the target did not open, or believed closed: its state was lost
  *   while the modem kept running, or another user of the modem opened it):
  *   the target closes it (write_done) and reads the offset; if that is not
@@ -121,13 +121,19 @@
  *   21 INVALID_OPERATION                    -EACCES
  *   23 NOT_ALLOWED_POFWARN_ON               -EAGAIN
  *   any other positive value                -EIO
- * Also: -ENOTEMPTY init: the erase ended but the area is not clean (init
- * again to erase again); -ECANCELED init: reset() or done(false) was called
- * from the event callback; -EBUSY any other op called from it; -EOVERFLOW done(true): the modem
- * holds more than file_size; -ETIMEDOUT erase deadline passed; -EFBIG patch larger than the area;
- * -EINVAL missing modem ops or clock; -ENOTEMPTY a dirty area reported by offset_get (the modem
- * discarded the patch: init erases); -ESTALE write found a transfer open at another position
- * (nothing appended; init + offset_get, resume from there).
+ * Also:
+ *   -ENOTEMPTY   init: the erase ended but the area is not clean (init
+ *                again erases again); offset_get: the area is dirty (the
+ *                modem discarded the patch; init erases).
+ *   -ECANCELED   init: reset() or done(false) was called from its event
+ *                callback.
+ *   -EBUSY       any other op called from that callback.
+ *   -EOVERFLOW   done(true): the modem holds more than file_size.
+ *   -ESTALE      write: a transfer was open at another position (nothing
+ *                appended; init + offset_get, resume from there).
+ *   -ETIMEDOUT   init: the erase deadline passed.
+ *   -EFBIG       init: the patch is larger than the area.
+ *   -EINVAL      init: modem ops or clock missing.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
