@@ -188,8 +188,9 @@ echo "== 3. power cut at the Nth flash/store operation, resume (all N)"
 sim mkimage s.bin --size 20000 --key k.pem --version 1.1.0 --seed 3
 fresh d3 p52
 sim apply d3 s.bin --json
-TOTAL=$(js 'd["flash_ops"]')
-check "full apply: exit 0, flash_ops > 0 (${TOTAL:-?})" eval 'rc_is 0 && [ "${TOTAL:-0}" -gt 0 ]'
+TOTAL=$(js 'd["ops"]')
+check "full apply: exit 0, ops > flash_ops > 0 (${TOTAL:-?})" \
+	eval 'rc_is 0 && [ "${TOTAL:-0}" -gt "$(js "d[\"flash_ops\"]")" ] && [ "$(js "d[\"flash_ops\"]")" -gt 0 ]'
 bad_rc="" bad_resume="" bad_bytes="" bad_sched="" first_ok=0 n=0 cuts=0
 t0=$SECONDS
 while [ $n -lt 300 ]; do
@@ -216,8 +217,10 @@ check "cut-ops 1..$n: exit 4 or 0, never another (bad:${bad_rc:- none})" [ -z "$
 check "cut-ops: every resume exits 0 (bad:${bad_resume:- none})" [ -z "$bad_resume" ]
 check "cut-ops: secondary == image after every N (bad:${bad_bytes:- none})" [ -z "$bad_bytes" ]
 check "cut-ops: test requested after every N (bad:${bad_sched:- none})" [ -z "$bad_sched" ]
-check "cut-ops: cuts at N = 1..$((first_ok - 1)), past the end (N > flash_ops $TOTAL) runs complete" \
+check "cut-ops: cuts at N = 1..$((first_ok - 1)), past the end (N > ops $TOTAL) runs complete" \
 	eval '[ "$first_ok" -gt "${TOTAL:-0}" ] && [ "$cuts" -eq $((first_ok - 1)) ]'
+check "cut-ops counts what the report's ops counts: N = $TOTAL cuts, N = $((TOTAL + 1)) completes" \
+	[ "$first_ok" -eq $((TOTAL + 1)) ]
 fresh d3 p52
 sim apply d3 s.bin --cut-ops 7
 sim apply d3 s.bin --cut-ops 3
@@ -319,7 +322,11 @@ sim apply d6b net2.bin --image 1 --json
 check "net by number (--image 1): exit 0, image 1" eval 'rc_is 0 && jis "d[\"image\"]" 1'
 check "net by number: secondary == image" slot_has d6b net secondary net2.bin
 sim apply d6b net.bin --image gpu
-check "unknown --image name: exit 2 (check image)" eval 'rc_is 2 && has "image check failed"'
+check "unknown --image name: a usage error (exit 1) listing the board's images" \
+	eval 'rc_is 1 && err_has "--image gpu: board nrf5340dk has no such image (its images: 0 \"app\", 1 \"net\")"'
+sim apply d6b net.bin --image 2 --json
+check "--image 2 on a two-image board --json: usage_error object, exit 1" \
+	eval 'rc_is 1 && jis "d[\"result\"]" usage_error && jis "d[\"exit\"]" 1'
 
 echo "== 7. modem delta (nrf9160dk)"
 fresh d7 p91
@@ -409,7 +416,12 @@ sim detect "$VECTORS/v01.bin" --json
 check "detect vector v01 --json: mcuboot" jis 'd["type"]' mcuboot
 sim detect junk.bin --json
 check "detect garbage --json: exit 2" rc_is 2
-check "detect garbage --json: {\"type\":\"unknown\"}" jis 'd' '{"type": "unknown"}'
+check "detect garbage --json: type unknown, its size, why not recognised" \
+	eval 'jis "d[\"type\"]" unknown && jis "d[\"file_size\"]" 30000 && jis "d[\"error\"].startswith(\"not recognised: 30000 bytes starting \")" true'
+head -c 10 junk.bin >short.bin
+sim detect short.bin --json
+check "detect a 10-byte file --json: too short to identify" \
+	eval 'rc_is 2 && jis "d[\"file_size\"]" 10 && jis "\"too short\" in d[\"error\"]" true'
 sim detect delta.bin --json
 check "detect delta --json: modem_delta" eval 'rc_is 0 && jis "d[\"type\"]" modem_delta'
 sim detect nosuch.bin
@@ -447,5 +459,229 @@ sim init d9b --layout bad2.txt
 check "broken layout (geometry): exit 1, line 2" eval 'rc_is 1 && err_has "line 2"'
 sim init d9b --layout nosuch.txt
 check "missing layout file: exit 1" rc_is 1
+
+echo "== 10. rejections say what is wrong, in numbers"
+V1SIZE=$(size_of v1.bin)
+# hdr + img + prot of an MCUboot file, from its header
+hashed_end() {
+	python3 -c 'import struct, sys
+h = open(sys.argv[1], "rb").read(32)
+print(struct.unpack_from("<H", h, 8)[0] + struct.unpack_from("<H", h, 10)[0] + struct.unpack_from("<I", h, 12)[0])' "$1"
+}
+head -c $((V1SIZE - 10)) v1.bin >trunc_tlv.bin
+head -c 20000 v1.bin >trunc_body.bin
+fresh d11 p91
+sim apply d11 trunc_tlv.bin
+check "truncated in the TLVs: 'truncated: header says $V1SIZE bytes, file has $((V1SIZE - 10))', exit 2" \
+	eval 'rc_is 2 && has "rejected: truncated: header says $V1SIZE bytes, file has $((V1SIZE - 10))"'
+sim apply d11 trunc_body.bin --json
+check "truncated in the payload --json: 'truncated: header says at least $(($(hashed_end v1.bin) + 4)) bytes, file has 20000', check size" \
+	eval 'rc_is 2 && jis "d[\"check\"]" size && jis "d[\"message\"].startswith(\"truncated: header says at least $(($(hashed_end v1.bin) + 4)) bytes, file has 20000\")" true'
+sim apply d11 big.bin
+MAXIMG=$(printf '%s\n' "$OUT" | sed -n "s/.*the slot's maximum image size is \([0-9]*\) bytes.*/\1/p")
+check "too big: says the file's size ($(size_of big.bin)) and the slot's maximum image size (${MAXIMG:-none})" \
+	eval 'rc_is 2 && has "too big for the slot: the file has $(size_of big.bin) bytes" && in_range "${MAXIMG:-0}" 1 $(($(size_of big.bin) - 1))'
+sim apply d11 "$VECTORS/v07.bin" --json
+check "encrypted v07: 'encrypted (flag 0x4 ENCRYPTED_AES128)', check encryption" \
+	eval 'rc_is 2 && jis "d[\"check\"]" encryption && jis "d[\"message\"].startswith(\"encrypted (flag 0x4 ENCRYPTED_AES128)\")" true'
+sim apply d11 "$VECTORS/v07.bin"
+check "encrypted v07, text: no 'type check failed'" eval 'rc_is 2 && has "rejected: encrypted (flag 0x4" && ! has "type check failed"'
+sim apply d11 "$VECTORS/v09.bin"
+check "unsigned v09 on a device with a key: 'no signature', exit 2" eval 'rc_is 2 && has "rejected: no signature"'
+sim apply d11 wrongkey.bin
+check "signed by another key: says the device does not trust the key" \
+	eval 'rc_is 2 && has "rejected: signed (ECDSA P-256) by a key this device does not trust"'
+sim init ded --board nrf9160dk --key "$VECTORS/ed25519.pub.pem"
+check "init --key Ed25519: loaded and reported unsupported by the crypto port (mbedTLS 2.28), not 'not a PEM key'" \
+	eval 'rc_is 3 && err_has "Ed25519 keys are not supported by this build.s crypto port (mbedTLS 2.28" && ! err_has "not a PEM"'
+check "init --key Ed25519: no device directory left" [ ! -e ded ]
+
+echo "== 11. a padded file whose own trailer requests an upgrade"
+sim init pv --board nrf9160dk --key "$VECTORS/ec-p256.pub.pem"
+fresh d12 pv
+sim apply d12 "$VECTORS/v02.bin" --progress none
+check "v02 (trailer: test): says so, a test upgrade was requested as the file asks" \
+	eval 'rc_is 0 && has "padded file: its own trailer (align 8) requests a test upgrade" && has "a test upgrade was requested, as the file asks"'
+fresh d12 pv
+sim apply d12 "$VECTORS/v03.bin" --progress none
+check "v03 (trailer: permanent): says its trailer is not written and a test upgrade was requested instead" \
+	eval 'rc_is 0 && has "requests a permanent upgrade (magic + image_ok set); the library never writes a file.s trailer bytes" && has "a test upgrade was requested instead (--schedule permanent does"'
+status d12
+check "v03, default schedule: the slot has the test request, not the file's image_ok" \
+	eval 'jis "d[\"images\"][0][\"request\"]" test && jis "d[\"images\"][0][\"secondary\"][\"trailer\"][\"image_ok\"]" unset'
+fresh d12 pv
+sim apply d12 "$VECTORS/v03.bin" --schedule permanent --json
+check "v03 --schedule permanent --json: file_trailer permanent, not written; permanent requested" \
+	eval 'rc_is 0 && jis "d[\"file_trailer\"]" "{\"request\": \"permanent\", \"align\": 8, \"written\": false}" && jis "d[\"scheduled\"]" permanent'
+
+echo "== 12. power cuts that do not happen"
+fresh d13 p52
+sim apply d13 s.bin --cut-ops $((TOTAL + 1))
+check "--cut-ops $((TOTAL + 1)) past the end: 'no power cut happened (the apply needs $TOTAL operations', exit 0" \
+	eval 'rc_is 0 && has "no power cut happened (the apply needs $TOTAL operations"'
+check "summary: 'device: $TOTAL flash/store ops' (what --cut-ops counts)" has "^device: $TOTAL flash/store ops"
+fresh d13 p52
+sim apply d13 s.bin --cut-after 10M
+check "--cut-after past the end: 'no power cut happened (the apply needs $TOTAL operations', names the size" \
+	eval 'rc_is 0 && has "no power cut happened (the apply needs $TOTAL operations; the artifact has $(size_of s.bin) bytes"'
+fresh d13 p52
+sim apply d13 s.bin --cut-ops "$TOTAL"
+check "--cut-ops $TOTAL: the last operation is cut (exit 4)" eval 'rc_is 4 && has "torn in operation $TOTAL"'
+
+echo "== 13. --json: exactly one JSON object for every outcome"
+# json_one RC: stdout is exactly one JSON object whose "exit" (if any) is RC
+json_one() {
+	printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+assert isinstance(d, dict)
+assert d.get("exit", int(sys.argv[1])) == int(sys.argv[1])' "$RC" 2>/dev/null
+}
+mkdir -p notdev
+fresh d14 p91
+while IFS='|' read -r want args; do
+	# shellcheck disable=SC2086 # args are words on purpose
+	sim $args --json
+	check "--json, exit $want: dfu-sim $args" eval 'rc_is $want && json_one'
+done <<'EOF_CASES'
+0|--version
+0|help
+0|boards
+1|frobnicate
+1|init
+1|init d14x --board nosuchboard
+3|init d14 --board nrf9160dk
+0|keygen kj.pem
+1|mkimage kj.bin
+0|mkimage kj.bin --size 1000
+0|detect v1.bin
+2|detect junk.bin
+3|detect nosuch.bin
+1|detect
+1|apply d14
+3|apply nodev v1.bin
+3|apply notdev v1.bin
+3|apply d14 nosuch.bin
+1|apply d14 v1.bin --image gpu
+1|apply d14 v1.bin --cut-ops 0
+2|apply d14 junk.bin
+2|apply d14 big.bin
+4|apply d14 v2.bin --cut-after 50%
+0|apply d14 v2.bin
+0|status d14
+3|status notdev
+0|reset d14
+1|reset
+0|confirm d14
+1|confirm d14 --image 9
+EOF_CASES
+sim init d14j --board nrf52840dk --json
+check "--json: init ok is one object with the board" eval 'rc_is 0 && jis "d[\"board\"]" nrf52840dk'
+sim confirm d14j --json
+check "--json: confirm on an empty primary is an error object (exit 3)" eval 'rc_is 3 && json_one && jis "d[\"result\"]" error'
+
+echo "== 14. devices: factory image, failed init, confirm, not a device, corrupt store"
+sim init d15 --board nrf9160dk --key k.pem.pub --factory corrupt.bin
+check "init --factory with a bad hash: refused (exit 2), says hash mismatch" \
+	eval 'rc_is 2 && err_has "MCUboot would not boot it: hash mismatch"'
+check "failed init: no directory left behind" [ ! -e d15 ]
+sim init d15 --board nrf9160dk --key k.pem.pub --factory wrongkey.bin
+check "init --factory signed by another key: refused (exit 2), key not trusted" \
+	eval 'rc_is 2 && err_has "by a key this device does not trust" && [ ! -e d15 ]'
+sim init d15 --board nrf9160dk --key k.pem.pub --factory big.bin
+check "init --factory too big for the slot: refused (exit 2), sizes" \
+	eval 'rc_is 2 && err_has "too big for the slot: the file has $(size_of big.bin) bytes" && [ ! -e d15 ]'
+sim init d15 --board nrf9160dk --key k.pem.pub --factory unsigned.bin
+check "init --factory unsigned on a device with a key: refused (exit 2), no signature" \
+	eval 'rc_is 2 && err_has "no signature" && [ ! -e d15 ]'
+mkdir -p own
+echo mine >own/notes.txt
+sim init own --board nrf9160dk --key k.pem.pub --factory corrupt.bin
+check "failed init in an existing directory: its own files removed, the foreign file kept" \
+	eval 'rc_is 2 && [ "$(ls own)" = notes.txt ] && [ "$(cat own/notes.txt)" = mine ]'
+echo mine >own/int.bin
+sim init own --board nrf9160dk
+check "init refuses a directory with a file named like a device's (int.bin), keeps it" \
+	eval 'rc_is 3 && err_has "has a file named like a device.s (int.bin)" && [ "$(cat own/int.bin)" = mine ] && [ ! -e own/board.txt ]'
+fresh d16 p91
+sim confirm d16
+check "confirm with an empty primary: an error (exit 3) that says so" \
+	eval 'rc_is 3 && err_has "the primary slot holds no image"'
+sim status notdev
+check "status of a directory that is not a device: 'not a device (... dfu-sim init notdev ...)'" \
+	eval 'rc_is 3 && err_has "notdev: not a device (no board.txt; create one: dfu-sim init notdev --board NAME)"'
+fresh d17 d1
+printf 'garbage\n' >>d17/kv.bin
+sim status d17
+check "corrupt kv.bin: says which line and how to recover (reset --erase-store)" \
+	eval 'rc_is 3 && err_has "store file d17/kv.bin is corrupt: line [0-9]* is not" && err_has "dfu-sim reset --erase-store d17"'
+sim reset --erase-store d17
+check "reset --erase-store on the corrupt store: exit 0" eval 'rc_is 0 && has "store erased"'
+status d17
+check "after --erase-store: status works again, the flash kept (primary 2.1.0+7)" \
+	eval 'rc_is 0 && jis "d[\"images\"][0][\"primary\"][\"version\"]" 2.1.0+7'
+sim confirm d17
+sim apply d17 s.bin
+check "after --erase-store: confirm and apply work (exit 0)" rc_is 0
+
+echo "== 15. progress bar on a terminal"
+# on_tty COLS COLUMNS ARGS...: dfu-sim ARGS on a pseudo-terminal of COLS
+# columns (0: no size set), COLUMNS in the environment ("-": unset);
+# the raw output in $T/tty.out
+on_tty() {
+	python3 - "$@" >"$T/tty.out" <<'EOF_PY'
+import fcntl, os, pty, struct, sys, termios
+cols, columns, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+env = dict(os.environ)
+env.pop("COLUMNS", None)
+if columns != "-":
+    env["COLUMNS"] = columns
+pid, fd = pty.fork()
+if pid == 0:
+    os.execve(argv[0], argv, env)
+if cols:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
+out = b""
+while True:
+    try:
+        b = os.read(fd, 65536)
+    except OSError:
+        break
+    if not b:
+        break
+    out += b
+os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+EOF_PY
+}
+# tty_fits WIDTH: every line of the terminal output (split at \r and \n)
+# is shorter than WIDTH, a bar was drawn, and redrawn in place (\r)
+tty_fits() {
+	python3 - "$1" "$T/tty.out" <<'EOF_PY'
+import re, sys
+w, out = int(sys.argv[1]), open(sys.argv[2], "rb").read().decode()
+lines = re.split(r"[\r\n]", out)
+assert max(len(l) for l in lines) < w, max(lines, key=len)
+assert "accepted:" in out
+assert re.search(r"(?<!\n)\r  \[[#.]+\]", out), "no bar redrawn with \\r"
+EOF_PY
+}
+for cols in 60 80; do
+	fresh d18 p91
+	on_tty 0 "$cols" "$SIM" apply d18 v2.bin --chunk 1024
+	check "progress bar, COLUMNS=$cols (pty without a size): no line of $cols columns or more, redrawn with \\r" \
+		tty_fits "$cols"
+done
+fresh d18 p91
+on_tty 50 - "$SIM" apply d18 v2.bin --chunk 1024
+check "progress bar, a 50-column pty (TIOCGWINSZ, no COLUMNS): no line of 50 columns or more" tty_fits 50
+fresh d18 p91
+on_tty 200 200 "$SIM" apply d18 v2.bin --chunk 1024
+check "progress bar, a 200-column terminal: at most 80 columns" tty_fits 81
+
+echo "== 16. version"
+sim --version
+PV=$(sed -n 's/^project(dfu_target VERSION \([0-9.]*\).*/\1/p' "$HERE/../../CMakeLists.txt")
+check "--version: exit 0, 'dfu-sim ${PV:-?}' (the project version)" eval 'rc_is 0 && [ "$OUT" = "dfu-sim ${PV:-x}" ]'
 
 summary

@@ -1,9 +1,9 @@
 /*
  * dfu-sim: artifact detection. The type is what the library's
- * dfu_ctx_img_type() says (a context with the three built-in targets
- * registered); the facts come from the library's own parsers where it has
- * them (MCUboot header and TLV walk, the full modem wrapper parser) and
- * from byte-wise decoding otherwise. MCUboot lives in artifact_mcuboot.c.
+ * identification says (dfu_identify_builtin(), tried in dfu_ctx_img_type()'s
+ * order); the facts come from the library's own parsers where it has them
+ * (MCUboot header and TLV walk, the full modem wrapper parser) and from
+ * byte-wise decoding otherwise. MCUboot lives in artifact_mcuboot.c.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -13,6 +13,7 @@
 
 #include "artifact_internal.h"
 #include "dfu/dfu_errname.h"
+#include "dfu/dfu_identify.h"
 #include "dfu/dfu_modem.h"
 #include "dfu/dfu_sha256.h"
 #include "dfu/dfu_stream.h"
@@ -354,23 +355,44 @@ static void detect_full_modem(struct dsim_emit *e, const uint8_t *d, size_t len)
 
 /* ---- entry ---------------------------------------------------------------- */
 
-/* The library's view: a context with the three built-in targets (their
- * states are never touched: only img_type is called). */
-static enum dfu_target_image_type lib_type(const uint8_t *data, size_t len)
+/* The library's view: its identification of the built-in types, in the
+ * order dfu_ctx_img_type() tries them (no context needed: a context would
+ * need a configured state for each target). */
+int dsim_lib_type(const uint8_t *data, size_t len)
 {
-	static const struct dfu_port port;
-	static const struct dfu_target_entry entries[] = {
-		{&dfu_target_mcuboot_ops, NULL},
-		{&dfu_target_modem_delta_ops, NULL},
-		{&dfu_target_full_modem_ops, NULL},
-	};
-	static const struct dfu_config cfg = {.port = &port, .targets = entries, .target_count = 3};
-	struct dfu_ctx ctx;
+	static const int order[] = {DFU_TARGET_IMAGE_TYPE_MCUBOOT,
+				    DFU_TARGET_IMAGE_TYPE_MODEM_DELTA,
+				    DFU_TARGET_IMAGE_TYPE_FULL_MODEM};
 
-	if (dfu_ctx_setup(&ctx, &cfg) != 0) {
-		return DFU_TARGET_IMAGE_TYPE_NONE;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (dfu_identify_builtin(order[i], data, len)) {
+			return order[i];
+		}
 	}
-	return dfu_ctx_img_type(&ctx, data, len);
+	return DFU_TARGET_IMAGE_TYPE_NONE;
+}
+
+const char *dsim_unknown_why(const uint8_t *d, size_t len, uint64_t file_size, char *buf,
+			     size_t buf_len)
+{
+	char first[3 * 8 + 1] = "";
+
+	for (size_t i = 0, n = 0; i < len && i < 8; i++) {
+		n += (size_t)snprintf(first + n, sizeof(first) - n, "%s%02x", i ? " " : "", d[i]);
+	}
+	if (file_size < DFU_TARGET_MIN_SIZE_IDENTIFY_BUF) {
+		snprintf(buf, buf_len,
+			 "not recognised: %llu bytes, too short to be an update artifact (the "
+			 "library identifies from the first %d bytes)",
+			 (unsigned long long)file_size, DFU_TARGET_MIN_SIZE_IDENTIFY_BUF);
+	} else {
+		snprintf(buf, buf_len,
+			 "not recognised: %llu bytes starting %s; an MCUboot image starts "
+			 "3d b8 f3 96, a modem delta patch has 6d 65 44 75 at byte 4, a full "
+			 "modem image (COSE_Sign1) starts d2 84",
+			 (unsigned long long)file_size, first);
+	}
+	return buf;
 }
 
 const char *dsim_type_name(int type)
@@ -390,7 +412,7 @@ const char *dsim_type_name(int type)
 int dsim_detect(const uint8_t *data, size_t len, bool json, FILE *out)
 {
 	struct dsim_emit e;
-	enum dfu_target_image_type t = lib_type(data, len);
+	int t = dsim_lib_type(data, len);
 
 	dsim_emit_begin(&e, out, json);
 	dsim_emit_str(&e, "type", "type", dsim_type_name(t));
@@ -407,10 +429,15 @@ int dsim_detect(const uint8_t *data, size_t len, bool json, FILE *out)
 		dsim_emit_num(&e, "file size", "file_size", len, false);
 		detect_full_modem(&e, data, len);
 		break;
-	default:
-		dsim_emit_note(&e, "file size", "%zu", len);
+	default: {
+		char why[300];
+
+		dsim_emit_num(&e, "file size", "file_size", len, false);
+		dsim_emit_str(&e, "error", "error",
+			      dsim_unknown_why(data, len, len, why, sizeof(why)));
 		e.rejected = true;
 		break;
+	}
 	}
 	dsim_emit_end(&e);
 	return e.rejected ? DSIM_EXIT_REJECTED : DSIM_EXIT_OK;

@@ -8,11 +8,13 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
+#include <mbedtls/version.h>
 #include <string.h>
 
 #include "artifact_internal.h"
 #include "dfu/dfu_sha256.h"
 #include "dfu_util.h"
+#include "dsim.h"
 #include "mcuboot_image.h"
 #include "mcuboot_img.h"
 
@@ -392,4 +394,226 @@ void dsim_detect_mcuboot(struct dsim_emit *e, const uint8_t *d, size_t len)
 	}
 	emit_hash(e, &vi, computed);
 	tail(e, d, len, vi.tlv_end);
+}
+
+/* ---- a whole image file, as MCUboot would check it -------------------- */
+
+int dsim_mcuboot_check_file(const uint8_t *d, size_t len, uint32_t max_img,
+			    const struct dfu_mcuboot_key *keys, uint8_t key_count,
+			    const struct dfu_crypto *crypto, struct dfu_mcuboot_info *info)
+{
+	static uint8_t scratch[4096]; /* signature + key */
+	uint32_t flen = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	struct dfu_sha256 sha;
+	struct mem_flash mf = {d, len};
+	const struct dfu_flash flash = {.ctx = &mf,
+					.read = mem_read,
+					.size = flen,
+					.write_block = 1,
+					.erase_block = 1,
+					.erase_value = ERASED};
+	const struct mcuboot_verify_args va = {
+		.flash = &flash,
+		.max_img = max_img,
+		.scratch = scratch,
+		.scratch_len = sizeof(scratch),
+		.crypto = crypto,
+		.sha = &sha,
+		.keys = keys,
+		.key_count = key_count,
+		.full = true,
+	};
+
+	memset(info, 0, sizeof(*info));
+	if (len < MCUBOOT_HDR_SIZE) {
+		return -EFBIG;
+	}
+	int err = mcuboot_hdr_decode(d, max_img, flen, false, info);
+
+	if (err == 0) {
+		err = mcuboot_verify(&va, info);
+		if (err == -EIO) {
+			err = -EFBIG; /* the TLVs run past the end of the file */
+		}
+	}
+	if (err == 0 && info->tlv_end > len) {
+		err = -EFBIG;
+	}
+	if (err == 0) {
+		err = mcuboot_verdict(info, key_count, false);
+	}
+	if (err == 0 && (info->flags & MCUBOOT_F_NON_BOOTABLE)) {
+		err = -ENOEXEC;
+	}
+	return err;
+}
+
+/* ---- why an image was refused ------------------------------------------ */
+
+static const char *sig_alg_name(uint8_t alg)
+{
+	static const char *const n[] = {"?", "ECDSA P-256", "Ed25519", "RSA-2048 PSS",
+					"RSA-3072 PSS"};
+
+	return alg < sizeof(n) / sizeof(n[0]) ? n[alg] : "?";
+}
+
+/* hdr decoded into h when it is an MCUboot header. */
+static bool header_of(const uint8_t *hdr, struct dfu_mcuboot_info *h)
+{
+	static const uint8_t magic[4] = {0x3d, 0xb8, 0xf3, 0x96};
+
+	memset(h, 0, sizeof(*h));
+	if (hdr == NULL || memcmp(hdr, magic, sizeof(magic)) != 0) {
+		return false;
+	}
+	(void)mcuboot_hdr_decode(hdr, UINT32_MAX, 0, true, h); /* fills every field */
+	return true;
+}
+
+static const char *size_why(const struct dfu_mcuboot_info *h, bool have_hdr,
+			    const uint8_t *tlv_info, uint64_t file, uint32_t max_img, uint32_t room,
+			    char *buf, size_t len)
+{
+	uint64_t hashed = (uint64_t)h->hdr_size + h->img_size + h->prot_size;
+	bool exact = tlv_info != NULL && mcuboot_le16(tlv_info) == MCUBOOT_TLV_INFO;
+	uint64_t need = hashed + (exact ? mcuboot_le16(tlv_info + 2) : 4u);
+
+	if (file > max_img && (room == 0 || file != room)) {
+		snprintf(buf, len,
+			 "too big for the slot: the file has %llu bytes, the slot's maximum image "
+			 "size is %lu bytes (%llu over)%s",
+			 (unsigned long long)file, (unsigned long)max_img,
+			 (unsigned long long)(file - max_img),
+			 room != 0 && file > room ? "" : "; a padded file must be the slot's size");
+		return buf;
+	}
+	if (!have_hdr) {
+		return NULL;
+	}
+	if (need > file) {
+		snprintf(buf, len, "truncated: header says %s%llu bytes, file has %llu (%s)",
+			 exact ? "" : "at least ", (unsigned long long)need,
+			 (unsigned long long)file,
+			 exact ? "the end of the TLV area is missing"
+			       : "the file ends before the TLV area");
+		return buf;
+	}
+	if (need > max_img) {
+		snprintf(buf, len,
+			 "too big for the slot: header says the image is %s%llu bytes, the slot's "
+			 "maximum image size is %lu bytes",
+			 exact ? "" : "at least ", (unsigned long long)need,
+			 (unsigned long)max_img);
+		return buf;
+	}
+	return NULL;
+}
+
+const char *dsim_mcuboot_why(int err, const struct dfu_mcuboot_info *info, const uint8_t *hdr,
+			     const uint8_t *tlv_info, uint64_t file, uint32_t max_img,
+			     uint32_t room, unsigned key_count, char *buf, size_t len)
+{
+	struct dfu_mcuboot_info h;
+	bool have_hdr = header_of(hdr, &h);
+	uint32_t enc = h.flags & (MCUBOOT_F_ENC128 | MCUBOOT_F_ENC256);
+
+	switch (err) {
+	case -EFBIG:
+		return size_why(&h, have_hdr, tlv_info, file, max_img, room, buf, len);
+	case -ENOTSUP:
+		if (enc != 0) {
+			snprintf(buf, len,
+				 "encrypted (flag 0x%lx %s): its SHA-256 covers the plaintext, "
+				 "which cannot be checked without the device's decryption key, "
+				 "and this device does not take unverified images",
+				 (unsigned long)enc,
+				 enc == MCUBOOT_F_ENC128 ? "ENCRYPTED_AES128" : "ENCRYPTED_AES256");
+			return buf;
+		}
+		if (info != NULL && info->hash == DFU_MCUBOOT_CHECK_UNSUPPORTED) {
+			snprintf(buf, len,
+				 "no SHA-256 TLV, only SHA-384/512, which this build does not "
+				 "check");
+			return buf;
+		}
+		if (info != NULL && info->signature == DFU_MCUBOOT_CHECK_UNSUPPORTED) {
+			snprintf(buf, len,
+				 "signed with %s, which this build's crypto port (mbedTLS %s) does "
+				 "not verify",
+				 sig_alg_name(info->sig_alg), MBEDTLS_VERSION_STRING);
+			return buf;
+		}
+		return NULL;
+	case -EACCES:
+		if (info == NULL || info->signature == DFU_MCUBOOT_CHECK_NONE) {
+			snprintf(buf, len,
+				 "no signature: the image carries a hash only (no signature TLV) "
+				 "and this device requires a signature by one of its %u trusted "
+				 "key(s)",
+				 key_count);
+		} else if (info->signature == DFU_MCUBOOT_CHECK_NO_KEY) {
+			snprintf(buf, len,
+				 "signed (%s) by a key this device does not trust: the image's "
+				 "key hash matches none of its %u key(s)",
+				 sig_alg_name(info->sig_alg), key_count);
+		} else {
+			snprintf(buf, len,
+				 "bad signature: the %s signature does not verify with the "
+				 "device's key (changed after signing?)",
+				 sig_alg_name(info->sig_alg));
+		}
+		return buf;
+	case -EILSEQ:
+		snprintf(buf, len,
+			 "hash mismatch: the image's SHA-256 TLV does not match its bytes "
+			 "(corrupted, or changed after signing)");
+		return buf;
+	case -ENOEXEC:
+		snprintf(buf, len,
+			 "NON_BOOTABLE flag (0x10): MCUboot does not boot it (as an update it "
+			 "is verified, but never requested)");
+		return buf;
+	case -EBADMSG:
+		if (have_hdr && h.hdr_size < MCUBOOT_HDR_SIZE) {
+			snprintf(buf, len, "malformed header: header size %u is below 32",
+				 (unsigned)h.hdr_size);
+		} else if (have_hdr && enc == (MCUBOOT_F_ENC128 | MCUBOOT_F_ENC256)) {
+			snprintf(buf, len, "malformed header: both encryption flags set (0xc)");
+		} else if (have_hdr && (h.flags & MCUBOOT_F_PIC)) {
+			snprintf(buf, len,
+				 "malformed header: PIC flag (0x1), which MCUboot "
+				 "does not support");
+		} else if (!have_hdr) {
+			snprintf(buf, len, "not an MCUboot image (no header magic 0x96f3b83d)");
+		} else {
+			snprintf(buf, len,
+				 "malformed: a TLV area (info magic, total, an entry past its "
+				 "area, no SHA-256 TLV) or non-erased bytes after the TLVs that "
+				 "are not a trailer");
+		}
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
+const char *dsim_mcuboot_check_name(int err, const struct dfu_mcuboot_info *info,
+				    const uint8_t *hdr)
+{
+	struct dfu_mcuboot_info h;
+
+	if (err != -ENOTSUP) {
+		return NULL;
+	}
+	if (header_of(hdr, &h) && (h.flags & (MCUBOOT_F_ENC128 | MCUBOOT_F_ENC256))) {
+		return "encryption";
+	}
+	if (info != NULL && info->hash == DFU_MCUBOOT_CHECK_UNSUPPORTED) {
+		return "digest";
+	}
+	if (info != NULL && info->signature == DFU_MCUBOOT_CHECK_UNSUPPORTED) {
+		return "signature";
+	}
+	return NULL;
 }

@@ -25,7 +25,15 @@
 #include <string.h>
 
 #include "dfu/dfu_errname.h"
+#include "dfu_util.h"
 #include "dsim.h"
+
+/* hdr_size + img_size + prot_size of the header at b (32 bytes). */
+static uint64_t mcuboot_hashed_end(const uint8_t *b)
+{
+	return (uint64_t)(b[8] | (b[9] << 8)) + dfu_get_le32(&b[12]) +
+	       (uint64_t)(b[10] | (b[11] << 8));
+}
 
 static int erase(const struct dfu_mcuboot_slot *s, uint32_t off, uint32_t len)
 {
@@ -136,29 +144,55 @@ static int overwrite(const struct dfu_mcuboot_pair *pair)
 	return err;
 }
 
-int dsim_program_factory(struct dsim_device *d, const uint8_t *img, size_t len)
+int dsim_program_factory(struct dsim_device *d, const uint8_t *img, size_t len, char *why,
+			 size_t why_len)
 {
+	struct dfu_mcuboot_layout l;
+	struct dfu_mcuboot_info info;
+
+	why[0] = '\0';
 	if (d->board.pair_count == 0) {
+		snprintf(why, why_len, "the board has no MCUboot image pair");
 		return -ENOENT;
 	}
 	const struct dfu_mcuboot_slot *s = &d->pairs[0].primary;
 	uint32_t wb = s->flash->write_block, span;
-	int err = image_span(&d->pairs[0], &span);
-	size_t n = (len + wb - 1) / wb * wb;
+	int err = dfu_mcuboot_layout(&d->pairs[0], 0, &l);
 
-	if (err == 0 && n > span) {
-		err = -EFBIG;
+	err = err ? err : image_span(&d->pairs[0], &span);
+	if (err) {
+		return err;
 	}
-	uint8_t *pad = err ? NULL : malloc(n ? n : 1);
+	/* What MCUboot checks before it boots the primary: the image, its
+	 * hash and, with keys, its signature; and it must fit the slot. */
+	err = dsim_mcuboot_check_file(img, len, l.max_image_size, d->key_count ? d->keys : NULL,
+				      (uint8_t)d->key_count, &d->crypto, &info);
+	if (err) {
+		uint32_t hashed = len >= 32 ? (uint32_t)mcuboot_hashed_end(img) : 0;
 
-	if (err == 0 && !pad) {
-		err = -ENOMEM;
+		if (!dsim_mcuboot_why(err, &info, len >= 32 ? img : NULL,
+				      hashed && (uint64_t)hashed + 4 <= len ? img + hashed : NULL,
+				      len, l.max_image_size, 0, d->key_count, why, why_len)) {
+			snprintf(why, why_len, "MCUboot would not boot it");
+		}
+		return err;
 	}
-	if (err == 0) {
-		memset(pad, s->flash->erase_value, n);
-		memcpy(pad, img, len);
-		err = program_slot(s, pad, (uint32_t)n);
+	/* A padded file (imgtool --pad): the image, without the padding. */
+	size_t n = ((size_t)info.tlv_end + wb - 1) / wb * wb;
+
+	if (n > span) {
+		snprintf(why, why_len, "does not fit the primary slot's image area (%lu bytes)",
+			 (unsigned long)span);
+		return -EFBIG;
 	}
+	uint8_t *pad = malloc(n ? n : 1);
+
+	if (!pad) {
+		return -ENOMEM;
+	}
+	memset(pad, s->flash->erase_value, n);
+	memcpy(pad, img, info.tlv_end);
+	err = program_slot(s, pad, (uint32_t)n);
 	free(pad);
 	return err;
 }

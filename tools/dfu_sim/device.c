@@ -24,7 +24,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/version.h>
 
 #include "dsim.h"
 
@@ -70,6 +72,58 @@ static int unlink_if_there(const char *path)
 	return unlink(path) == 0 || errno == ENOENT ? 0 : errno_or_eio();
 }
 
+/*
+ * A PEM key that mbedTLS could not parse: its algorithm from the OID in the
+ * DER (RFC 8410 keys, which mbedTLS 2.x does not know), or NULL.
+ */
+static const char *other_key_type(const char *path)
+{
+	static const struct {
+		uint8_t oid[5];
+		const char *name;
+	} known[] = {
+		{{0x06, 0x03, 0x2b, 0x65, 0x70}, "Ed25519"},
+		{{0x06, 0x03, 0x2b, 0x65, 0x71}, "Ed448"},
+		{{0x06, 0x03, 0x2b, 0x65, 0x6e}, "X25519"},
+		{{0x06, 0x03, 0x2b, 0x65, 0x6f}, "X448"},
+	};
+	static const char *const kinds[][2] = {
+		{"-----BEGIN PUBLIC KEY-----", "-----END PUBLIC KEY-----"},
+		{"-----BEGIN PRIVATE KEY-----", "-----END PRIVATE KEY-----"},
+	};
+	char text[4096];
+	const char *found = NULL;
+	FILE *fp = fopen(path, "rb");
+	size_t n = fp ? fread(text, 1, sizeof(text) - 1, fp) : 0;
+
+	if (fp != NULL) {
+		(void)fclose(fp);
+	}
+	text[n] = '\0';
+	for (size_t k = 0; k < 2 && found == NULL; k++) {
+		mbedtls_pem_context pem;
+		size_t used = 0;
+
+		mbedtls_pem_init(&pem);
+		if (mbedtls_pem_read_buffer(&pem, kinds[k][0], kinds[k][1],
+					    (const unsigned char *)text, NULL, 0, &used) == 0) {
+			size_t len = pem.buflen; /* mbedTLS 2.x: public fields */
+			const unsigned char *der = pem.buf;
+
+			/* The algorithm identifier sits in the first bytes. */
+			for (size_t i = 0; i + 5 <= len && i < 24 && found == NULL; i++) {
+				for (size_t j = 0; j < sizeof(known) / sizeof(known[0]); j++) {
+					if (memcmp(der + i, known[j].oid, 5) == 0) {
+						found = known[j].name;
+					}
+				}
+			}
+		}
+		mbedtls_pem_free(&pem);
+	}
+	return found;
+}
+
 /* PEM public or private key file -> the DER form the library takes. */
 static int pem_to_der(const char *path, uint8_t *out, uint16_t *out_len, char *err, size_t elen)
 {
@@ -93,7 +147,15 @@ static int pem_to_der(const char *path, uint8_t *out, uint16_t *out_len, char *e
 		mbedtls_pk_init(&pk);
 		ret = mbedtls_pk_parse_keyfile(&pk, path, NULL);
 	}
-	if (ret != 0) {
+	const char *other = ret != 0 ? other_key_type(path) : NULL;
+
+	if (other != NULL) {
+		set_err(err, elen,
+			"%s: an %s key: %s keys are not supported by this build's crypto port "
+			"(mbedTLS %s: ECDSA P-256 and RSA only)",
+			path, other, other, MBEDTLS_VERSION_STRING);
+		rc = -ENOTSUP;
+	} else if (ret != 0) {
 		set_err(err, elen, "%s: not a PEM public or private key", path);
 		rc = -EINVAL;
 	} else if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_RSA) {
@@ -197,46 +259,64 @@ static int fresh_flash(const char *dir, const struct dsim_flash_desc *fd)
 	return e;
 }
 
-int dsim_device_create(const char *dir, const struct dsim_board *b, const char *const *key_paths,
-		       unsigned key_count, char *err, size_t err_len)
+/* The names of a device's files (besides the flash files), tmp files
+ * included: what create writes and remove deletes. */
+static const char *const device_files[] = {
+	"board.txt", "board.txt.tmp", "kv.bin",   "kv.bin.tmp", "modem.bin",
+	"key0.der",  "key1.der",      "key2.der", "key3.der",
+};
+
+/* First file of a device that exists in dir (besides board.txt), or NULL;
+ * name gets its file name. */
+static const char *existing_file(const char *dir, const struct dsim_board *b, char *name,
+				 size_t len)
 {
-	uint8_t der[DSIM_MAX_KEYS][DSIM_KEY_MAX];
-	uint16_t der_len[DSIM_MAX_KEYS];
+	char path[PATH_CAP];
+
+	for (unsigned i = 0; i < b->flash_count; i++) {
+		if (path_of(path, dir, b->flash[i].name, ".bin") == 0 && exists(path)) {
+			snprintf(name, len, "%s.bin", b->flash[i].name);
+			return name;
+		}
+	}
+	for (size_t i = 1; i < sizeof(device_files) / sizeof(device_files[0]); i++) {
+		if (path_of(path, dir, device_files[i], "") == 0 && exists(path)) {
+			snprintf(name, len, "%s", device_files[i]);
+			return name;
+		}
+	}
+	return NULL;
+}
+
+void dsim_device_remove(const char *dir, const struct dsim_board *b, bool remove_dir)
+{
+	char path[PATH_CAP];
+
+	/* board.txt first: from then on it is no longer a device. */
+	for (size_t i = 0; i < sizeof(device_files) / sizeof(device_files[0]); i++) {
+		if (path_of(path, dir, device_files[i], "") == 0) {
+			(void)unlink(path);
+		}
+	}
+	for (unsigned i = 0; i < b->flash_count; i++) {
+		if (path_of(path, dir, b->flash[i].name, ".bin") == 0) {
+			(void)unlink(path);
+		}
+	}
+	if (remove_dir) {
+		(void)rmdir(dir); /* only if empty: never anything else's files */
+	}
+}
+
+static int create_files(const char *dir, const struct dsim_board *b,
+			const uint8_t (*der)[DSIM_KEY_MAX], const uint16_t *der_len,
+			unsigned key_count, char *err, size_t err_len)
+{
 	char path[PATH_CAP];
 	char name[16];
 	struct sim_kv kv;
-	struct stat st;
 	int e = 0;
 
-	set_err(err, err_len, "%s", "");
-	if (dir == NULL || b == NULL || key_count > DSIM_MAX_KEYS ||
-	    (key_count > 0 && key_paths == NULL)) {
-		set_err(err, err_len, "bad arguments (at most %d keys)", DSIM_MAX_KEYS);
-		return -EINVAL;
-	}
-	for (unsigned i = 0; i < key_count; i++) {
-		e = pem_to_der(key_paths[i], der[i], &der_len[i], err, err_len);
-		if (e != 0) {
-			return e;
-		}
-	}
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		e = errno_or_eio();
-		set_err(err, err_len, "%s: %s", dir, strerror(-e));
-		return e;
-	}
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		set_err(err, err_len, "%s: not a directory", dir);
-		return -ENOTDIR;
-	}
-	if (path_of(path, dir, "board", ".txt") != 0) {
-		set_err(err, err_len, "%s: path too long", dir);
-		return -ENAMETOOLONG;
-	}
-	if (exists(path)) {
-		set_err(err, err_len, "%s already holds a device (board.txt)", dir);
-		return -EEXIST;
-	}
 	for (unsigned i = 0; i < b->flash_count && e == 0; i++) {
 		e = fresh_flash(dir, &b->flash[i]);
 		if (e != 0) {
@@ -268,22 +348,80 @@ int dsim_device_create(const char *dir, const struct dsim_board *b, const char *
 		if (e != 0) {
 			set_err(err, err_len, "%s: %s", path, strerror(-e));
 		}
-	} else if (e == 0) {
-		e = unlink_if_there(path);
 	}
-	for (unsigned i = 0; i < DSIM_MAX_KEYS && e == 0; i++) {
+	for (unsigned i = 0; i < key_count && e == 0; i++) {
 		(void)snprintf(name, sizeof(name), "key%u", i);
 		e = path_of(path, dir, name, ".der");
-		if (e == 0) {
-			e = i < key_count ? write_file(path, der[i], der_len[i])
-					  : unlink_if_there(path);
-		}
+		e = e ? e : write_file(path, der[i], der_len[i]);
 		if (e != 0) {
 			set_err(err, err_len, "%s: %s", path, strerror(-e));
 		}
 	}
 	if (e == 0) {
 		e = write_board(dir, b, err, err_len); /* last: marks a complete device */
+	}
+	return e;
+}
+
+int dsim_device_create(const char *dir, const struct dsim_board *b, const char *const *key_paths,
+		       unsigned key_count, char *err, size_t err_len)
+{
+	uint8_t der[DSIM_MAX_KEYS][DSIM_KEY_MAX];
+	uint16_t der_len[DSIM_MAX_KEYS];
+	char path[PATH_CAP];
+	char name[40];
+	struct stat st;
+	bool made_dir;
+	int e = 0;
+
+	set_err(err, err_len, "%s", "");
+	if (dir == NULL || b == NULL || key_count > DSIM_MAX_KEYS ||
+	    (key_count > 0 && key_paths == NULL)) {
+		set_err(err, err_len, "bad arguments (at most %d keys)", DSIM_MAX_KEYS);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < key_count; i++) {
+		e = pem_to_der(key_paths[i], der[i], &der_len[i], err, err_len);
+		if (e != 0) {
+			return e;
+		}
+	}
+	made_dir = mkdir(dir, 0777) == 0;
+	if (!made_dir && errno != EEXIST) {
+		e = errno_or_eio();
+		set_err(err, err_len, "%s: %s", dir, strerror(-e));
+		return e;
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		set_err(err, err_len, "%s: not a directory", dir);
+		return -ENOTDIR;
+	}
+	if (path_of(path, dir, "board", ".txt") != 0) {
+		set_err(err, err_len, "%s: path too long", dir);
+		e = -ENAMETOOLONG;
+	} else if (exists(path)) {
+		set_err(err, err_len, "%s already holds a device (board.txt)", dir);
+		e = -EEXIST;
+	} else if (!made_dir && existing_file(dir, b, name, sizeof(name)) != NULL) {
+		/* Not a device, but it has a file create would overwrite. */
+		set_err(err, err_len,
+			"%s is not a device but has a file named like a device's (%s); "
+			"use a new or empty directory",
+			dir, name);
+		e = -EEXIST;
+	}
+	if (e != 0) {
+		if (made_dir) {
+			(void)rmdir(dir);
+		}
+		return e;
+	}
+	e = create_files(dir, b, (const uint8_t(*)[DSIM_KEY_MAX])der, der_len, key_count, err,
+			 err_len);
+	if (e != 0) {
+		/* Only our files (none of them existed before), and the
+		 * directory if this call made it. */
+		dsim_device_remove(dir, b, made_dir);
 	}
 	return e;
 }
@@ -443,10 +581,98 @@ static void wire(struct dsim_device *d)
 	d->cfg = (struct dfu_config){.port = &d->port, .targets = d->entries, .target_count = n};
 }
 
-int dsim_device_open(struct dsim_device *d, const char *dir, char *err, size_t err_len)
+/* Why sim_kv_load() refused a store file: the first line that is not in
+ * the format (sim_kv.h), or what else is wrong. */
+static void store_problem(const char *path, char *out, size_t len)
+{
+	char line[600];
+	unsigned n = 0;
+	FILE *fp = fopen(path, "r");
+
+	snprintf(out, len, "duplicate keys or more than %d records", SIM_KV_CAPACITY);
+	if (fp == NULL) {
+		snprintf(out, len, "unreadable");
+		return;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		size_t l = strlen(line);
+		char key[SIM_KV_KEY_MAX + 2];
+		unsigned rlen;
+		int used = 0;
+
+		n++;
+		if (l == 0 || line[l - 1] != '\n') {
+			snprintf(out, len, "line %u is too long or unterminated", n);
+			break;
+		}
+		line[--l] = '\0';
+		if (n == 1) {
+			if (strcmp(line, "sim_kv 1") != 0) {
+				snprintf(out, len, "line 1 is not the header \"sim_kv 1\"");
+				break;
+			}
+			continue;
+		}
+		if (sscanf(line, "%16s %u %n", key, &rlen, &used) != 2 ||
+		    strlen(key) > SIM_KV_KEY_MAX || rlen > DFU_KV_MAX_RECORD ||
+		    (rlen == 0 ? strcmp(line + used, "-") != 0
+			       : strlen(line + used) != 2u * rlen ||
+					 strspn(line + used, "0123456789abcdef") != 2u * rlen)) {
+			snprintf(out, len, "line %u is not \"<key> <length> <hex bytes>\"", n);
+			break;
+		}
+	}
+	if (n == 0) {
+		snprintf(out, len, "empty (no \"sim_kv 1\" header)");
+	}
+	(void)fclose(fp);
+}
+
+/* The directory, then board.txt: a message that says what to do. */
+static int load_board(struct dsim_device *d, const char *dir, char *err, size_t err_len)
 {
 	char path[PATH_CAP];
 	char msg[200];
+	struct stat st;
+	int e;
+
+	if (stat(dir, &st) != 0) {
+		e = errno_or_eio();
+		set_err(err, err_len, "%s: %s (create a device: dfu-sim init %s --board NAME)", dir,
+			strerror(-e), dir);
+		return e;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		set_err(err, err_len, "%s: not a directory (a device is a directory: dfu-sim init)",
+			dir);
+		return -ENOTDIR;
+	}
+	e = path_of(path, dir, "board", ".txt");
+	if (e == 0 && !exists(path)) {
+		set_err(err, err_len,
+			"%s: not a device (no board.txt; create one: dfu-sim init %s --board NAME)",
+			dir, dir);
+		return -ENOENT;
+	}
+	if (e == 0) {
+		e = dsim_board_load(path, &d->board, msg, sizeof(msg));
+		if (e != 0) {
+			set_err(err, err_len, "%s%s%s", e == -EINVAL ? path : "",
+				e == -EINVAL ? ": " : "", msg);
+		}
+	}
+	return e;
+}
+
+int dsim_device_open(struct dsim_device *d, const char *dir, char *err, size_t err_len)
+{
+	return dsim_device_open_ex(d, dir, 0, err, err_len);
+}
+
+int dsim_device_open_ex(struct dsim_device *d, const char *dir, unsigned flags, char *err,
+			size_t err_len)
+{
+	char path[PATH_CAP];
 	int e;
 
 	memset(d, 0, sizeof(*d));
@@ -456,14 +682,9 @@ int dsim_device_open(struct dsim_device *d, const char *dir, char *err, size_t e
 		return -EINVAL;
 	}
 	strcpy(d->dir, dir);
-	e = path_of(path, dir, "board", ".txt");
-	if (e == 0) {
-		e = dsim_board_load(path, &d->board, msg, sizeof(msg));
-		if (e != 0) {
-			set_err(err, err_len, "%s%s%s", e == -EINVAL ? path : "",
-				e == -EINVAL ? ": " : "", msg);
-			return e;
-		}
+	e = load_board(d, dir, err, err_len);
+	if (e != 0) {
+		return e;
 	}
 	sim_power_init(&d->power);
 	sim_clock_init(&d->clock);
@@ -472,13 +693,21 @@ int dsim_device_open(struct dsim_device *d, const char *dir, char *err, size_t e
 	if (e == 0) {
 		e = path_of(path, dir, "kv", ".bin");
 	}
-	if (e == 0) {
+	if (e == 0 && !(flags & DSIM_OPEN_ERASE_STORE)) {
 		e = sim_kv_load(&d->kv, path);
 		if (e == -ENOENT) {
 			e = 0; /* an empty store */
+		} else if (e == -EINVAL) {
+			char why[120];
+
+			store_problem(path, why, sizeof(why));
+			set_err(err, err_len,
+				"store file %s is corrupt: %s; `dfu-sim reset --erase-store %s` "
+				"starts it empty (download progress and verified records are "
+				"lost, flash is kept), or init a new device",
+				path, why, dir);
 		} else if (e != 0) {
-			set_err(err, err_len, "%s: %s", path,
-				e == -EINVAL ? "malformed store file" : strerror(-e));
+			set_err(err, err_len, "%s: %s", path, strerror(-e));
 		}
 	}
 	if (e == 0 && d->board.has_modem) {

@@ -148,11 +148,13 @@ struct dsim_device {
 
 /**
  * Create a factory-fresh device in dir (created if missing; refused with
- * -EEXIST when it already holds a device): writes <dir>/board.txt (the
+ * -EEXIST when it already holds a device, or a file named like one of a
+ * device's files): writes <dir>/board.txt (the
  * layout), one <name>.bin per flash device filled with its erase value, an
  * empty store, the modem's state, and the trusted public keys given as PEM
  * files (key_paths may be NULL when key_count is 0; no keys = the device's
- * bootloader checks hashes only). err gets a message on failure.
+ * bootloader checks hashes only). err gets a message on failure; a failed
+ * create leaves nothing behind (a directory it made is removed again).
  */
 int dsim_device_create(const char *dir, const struct dsim_board *b, const char *const *key_paths,
 		       unsigned key_count, char *err, size_t err_len);
@@ -164,6 +166,24 @@ int dsim_device_create(const char *dir, const struct dsim_board *b, const char *
  * them). d is caller-allocated (large: make it static). power is disarmed.
  */
 int dsim_device_open(struct dsim_device *d, const char *dir, char *err, size_t err_len);
+
+/** dsim_device_open_ex() flag: start with an empty store, ignoring kv.bin
+ *  (saved empty at close): the recovery from a corrupt store file. */
+#define DSIM_OPEN_ERASE_STORE 0x1u
+
+/** dsim_device_open() with DSIM_OPEN_* flags. Errors name the problem and
+ *  the way out (no directory, not a device, a corrupt store file). */
+int dsim_device_open_ex(struct dsim_device *d, const char *dir, unsigned flags, char *err,
+			size_t err_len);
+
+/**
+ * Remove a device's files from dir (board.txt first, then the flash files
+ * of b, the store, the modem state, the keys, temporary files) and, with
+ * remove_dir, the directory if it is then empty. Nothing else is touched.
+ * dsim_device_create() does this itself when it fails; init calls it when
+ * the factory image is refused.
+ */
+void dsim_device_remove(const char *dir, const struct dsim_board *b, bool remove_dir);
 
 /**
  * Power off: save the store and the modem state (also after a simulated
@@ -227,6 +247,44 @@ int dsim_read_file(const char *path, uint8_t **data, size_t *len);
  */
 int dsim_detect(const uint8_t *data, size_t len, bool json, FILE *out);
 
+/**
+ * Check a whole MCUboot image file as MCUboot checks the image it boots:
+ * header, sizes within max_img and within the file, the TLVs, the SHA-256
+ * TLV and, with keys, a signature by one of them (through crypto); not
+ * encrypted, not NON_BOOTABLE. 0 or the library's error (-EFBIG, -EBADMSG,
+ * -EILSEQ, -EACCES, -ENOTSUP, -ENOEXEC); info gets what was learned.
+ */
+int dsim_mcuboot_check_file(const uint8_t *data, size_t len, uint32_t max_img,
+			    const struct dfu_mcuboot_key *keys, uint8_t key_count,
+			    const struct dfu_crypto *crypto, struct dfu_mcuboot_info *info);
+
+/**
+ * Why an MCUboot artifact was refused, in numbers and words, into buf:
+ * err is the library's error, info what it learned (may be NULL), hdr the
+ * file's first 32 bytes (NULL if not known), tlv_info the 4 bytes at the
+ * end of the protected TLVs (NULL if not known), file its size, max_img
+ * the slot's maximum image size, room the size a padded file must have
+ * (0: none), key_count the device's trusted keys. Returns buf, or NULL
+ * when there is nothing more to say than the error's name.
+ */
+const char *dsim_mcuboot_why(int err, const struct dfu_mcuboot_info *info, const uint8_t *hdr,
+			     const uint8_t *tlv_info, uint64_t file, uint32_t max_img,
+			     uint32_t room, unsigned key_count, char *buf, size_t len);
+
+/** The JSON check of an MCUboot -ENOTSUP ("encryption", "digest" or
+ *  "signature"); NULL for other errors (dsim_rejected_check() names them). */
+const char *dsim_mcuboot_check_name(int err, const struct dfu_mcuboot_info *info,
+				    const uint8_t *hdr);
+
+/** The image type the library's three built-in targets see in the first
+ *  bytes (whatever a board has), or DFU_TARGET_IMAGE_TYPE_NONE. */
+int dsim_lib_type(const uint8_t *data, size_t len);
+
+/** Why no target recognises an artifact (its first len bytes, file_size
+ *  bytes in all): a sentence into buf, returned. */
+const char *dsim_unknown_why(const uint8_t *data, size_t len, uint64_t file_size, char *buf,
+			     size_t buf_len);
+
 /** The image type's name, as its target's ops table gives it ("mcuboot",
  *  "modem_delta", "full_modem"), or "unknown". */
 const char *dsim_type_name(int type);
@@ -286,6 +344,34 @@ void dsim_progress_begin(struct dsim_progress *p, enum dsim_progress_mode mode, 
 void dsim_progress_update(struct dsim_progress *p, uint64_t pos, uint64_t dev_us);
 void dsim_progress_end(struct dsim_progress *p);
 
+/** Terminal width for f: its window size (TIOCGWINSZ), else $COLUMNS,
+ *  else 80; never more than DSIM_MAX_COLUMNS nor less than DSIM_MIN_COLUMNS. */
+#define DSIM_MAX_COLUMNS 80
+#define DSIM_MIN_COLUMNS 20
+unsigned dsim_term_width(FILE *f);
+
+/** printf to f; on a terminal, lines are wrapped at spaces to fit its
+ *  width (continuations indented), elsewhere printed as they are. */
+void dsim_say(FILE *f, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/**
+ * A command failed before (or instead of) its own report: "dfu-sim: msg"
+ * on stderr (plus the help hint for a usage error) and, with json, one
+ * object {"command", "result", "exit", "error"} on stdout. Returns code.
+ */
+int dsim_fail(bool json, const char *command, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+/** "ok", "usage_error", "rejected", "error", "power_cut" for an exit code. */
+const char *dsim_result_name(int code);
+
 /** Write s as a JSON string (quotes and escapes). */
 void dsim_json_str(FILE *f, const char *s);
 
@@ -333,10 +419,18 @@ int dsim_reboot(struct dsim_device *d, bool json, FILE *out);
 
 /**
  * Program img into image 0's primary slot as a factory programmer would
- * (no trailer: MCUboot boots it as is). The slot must be erased. 0,
- * -ENOENT (no image pair), -EFBIG (beyond the image area) or a flash error.
+ * (no trailer: MCUboot boots it as is), once it passes what MCUboot checks
+ * before booting it (dsim_mcuboot_check_file(): fits the slot's maximum
+ * image size, hash, signature with the device's keys, not encrypted, not
+ * NON_BOOTABLE). A padded file's padding is not programmed. The slot must
+ * be erased. 0, or the error with why saying it in words and numbers.
  */
-int dsim_program_factory(struct dsim_device *d, const uint8_t *img, size_t len);
+int dsim_program_factory(struct dsim_device *d, const uint8_t *img, size_t len, char *why,
+			 size_t why_len);
+
+/** --image naming no pair of d's board: a usage error (dsim_fail()) that
+ *  lists the board's images. Returns DSIM_EXIT_USAGE. */
+int dsim_bad_image(bool json, const char *command, const struct dsim_device *d, const char *image);
 
 /** Classify a library error from apply: the check it names ("size",
  *  "signature", ...) for a rejection, or NULL for a device error. */

@@ -5,17 +5,25 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dfu/dfu_errname.h"
 #include "dsim.h"
 
+/* The project's version (CMake PROJECT_VERSION, tools/CMakeLists.txt). */
+#ifndef DSIM_VERSION
+#define DSIM_VERSION "unknown (built without CMake's PROJECT_VERSION)"
+#endif
+
 static const char usage[] =
-	"usage: dfu-sim <command> [arguments]\n"
+	"usage: dfu-sim <command> [arguments] [--json]\n"
 	"\n"
+	"  --version                      print the version\n"
 	"  boards                         list the board presets and their layouts\n"
 	"  init DIR (--board NAME | --layout FILE) [--key PEM]... [--factory IMG]\n"
 	"                                 create a factory-fresh device in DIR; --key = a\n"
@@ -34,7 +42,11 @@ static const char usage[] =
 	"      --json                     one JSON object as the result\n"
 	"  status DIR [--json]            every slot as the bootloader sees it, and what\n"
 	"                                 the next reset does\n"
-	"  reset DIR [--json]             reboot: the bootloader and the modem act\n"
+	"  reset DIR [--erase-store] [--json]\n"
+	"                                 reboot: the bootloader and the modem act;\n"
+	"                                 --erase-store first empties the store (a\n"
+	"                                 corrupt kv.bin: progress and verified records\n"
+	"                                 are lost, flash is kept)\n"
 	"  confirm DIR [--image N|NAME]   the running image confirms itself\n"
 	"  keygen PEM                     new P-256 key: PEM (private) and PEM.pub\n"
 	"  mkimage OUT --size N [--key PEM] [--version M.m.r+b] [--seed S]\n"
@@ -45,14 +57,28 @@ static const char usage[] =
 	"  mkfull OUT --size KIB [--seed S]\n"
 	"                                 a sample full modem image (.cbor, dummy signature)\n"
 	"\n"
+	"--json (any command): exactly one JSON object on stdout, errors included.\n"
+	"\n"
 	"exit status: 0 accepted / ok, 1 usage, 2 artifact rejected (the check is\n"
 	"named), 3 device or transport error, 4 simulated power cut (run again to\n"
 	"resume)\n";
 
+/* --json anywhere on the command line: every outcome is one JSON object. */
+static bool json;
+static const char *command = "";
+
+/* A command's success in JSON: {"command", "result":"ok", "exit":0, ...}
+ * (the caller adds members and the closing brace). */
+static void json_ok_begin(void)
+{
+	printf("{\"command\":");
+	dsim_json_str(stdout, command);
+	printf(",\"result\":\"ok\",\"exit\":0");
+}
+
 static int bad_usage(const char *what)
 {
-	fprintf(stderr, "dfu-sim: %s\n(dfu-sim help for usage)\n", what);
-	return DSIM_EXIT_USAGE;
+	return dsim_fail(json, command, DSIM_EXIT_USAGE, "%s", what);
 }
 
 /* Decimal or 0x hex, optional K or M suffix. */
@@ -102,47 +128,83 @@ static int num_opt(struct args *a, uint64_t *out)
 	return v ? parse_num(v, out) : -EINVAL;
 }
 
-static int cmd_boards(void)
+static int cmd_boards(struct args *a)
 {
+	for (a->i = 2; a->i < a->argc; a->i++) {
+		if (strcmp(a->argv[a->i], "--json") != 0) {
+			return bad_usage("boards: unexpected argument");
+		}
+	}
+	if (json) {
+		json_ok_begin();
+		printf(",\"boards\":[");
+	}
 	for (unsigned i = 0; dsim_board_presets[i]; i++) {
 		struct dsim_board b;
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m;
 
-		if (dsim_board_preset(dsim_board_presets[i], &b) == 0) {
+		if (dsim_board_preset(dsim_board_presets[i], &b) != 0) {
+			continue;
+		}
+		if (!json) {
 			printf("# ---- %s ----\n", dsim_board_presets[i]);
 			dsim_board_write(&b, stdout);
 			printf("\n");
+			continue;
 		}
+		m = open_memstream(&text, &len);
+		if (m != NULL) {
+			dsim_board_write(&b, m);
+			fclose(m);
+		}
+		printf("%s{\"name\":", i ? "," : "");
+		dsim_json_str(stdout, dsim_board_presets[i]);
+		printf(",\"layout\":");
+		dsim_json_str(stdout, text ? text : "");
+		printf("}");
+		free(text);
+	}
+	if (json) {
+		printf("]}\n");
 	}
 	return DSIM_EXIT_OK;
 }
 
 /* init --factory: program a file into image 0's primary slot
- * (dsim_program_factory()). */
+ * (dsim_program_factory(), which refuses what MCUboot would not boot). */
 static int program_factory(const char *dir, const char *path)
 {
 	static struct dsim_device dev;
-	char err[256] = "";
+	char err[512] = "";
 	uint8_t *img = NULL;
 	size_t len = 0;
 	int e = dsim_read_file(path, &img, &len);
 
 	if (e) {
-		fprintf(stderr, "dfu-sim: %s: %s\n", path, dfu_errno_name(e));
-		return e;
+		return dsim_fail(json, command, DSIM_EXIT_DEVICE, "--factory %s: %s", path,
+				 strerror(-e));
 	}
 	if (dsim_device_open(&dev, dir, err, sizeof(err)) != 0) {
-		fprintf(stderr, "dfu-sim: %s\n", err);
 		free(img);
-		return -EIO;
+		return dsim_fail(json, command, DSIM_EXIT_DEVICE, "%s", err);
 	}
-	e = dsim_program_factory(&dev, img, len);
+	e = dsim_program_factory(&dev, img, len, err, sizeof(err));
 	free(img);
-	if (e) {
-		fprintf(stderr, "dfu-sim: --factory %s: %s\n", path, dfu_errno_name(e));
-	}
 	int c = dsim_device_close(&dev);
 
-	return e ? e : c;
+	if (e) {
+		bool refused = dsim_rejected_check(e) != NULL;
+
+		return dsim_fail(json, command, refused ? DSIM_EXIT_REJECTED : DSIM_EXIT_DEVICE,
+				 "--factory %s: %s%s (%s); no device created", path,
+				 refused ? "MCUboot would not boot it: " : "",
+				 err[0] ? err : dfu_errno_name(e), dfu_errno_name(e));
+	}
+	return c ? dsim_fail(json, command, DSIM_EXIT_DEVICE, "%s: could not save: %s", dir,
+			     dfu_errno_name(c))
+		 : DSIM_EXIT_OK;
 }
 
 static int cmd_init(struct args *a)
@@ -151,7 +213,8 @@ static int cmd_init(struct args *a)
 	const char *keys[DSIM_MAX_KEYS];
 	unsigned nkeys = 0;
 	struct dsim_board b;
-	char err[256] = "";
+	struct stat st;
+	char err[512] = "";
 
 	for (a->i = 2; a->i < a->argc; a->i++) {
 		const char *o = a->argv[a->i];
@@ -161,11 +224,15 @@ static int cmd_init(struct args *a)
 		} else if (!strcmp(o, "--layout")) {
 			layout = value(a);
 		} else if (!strcmp(o, "--factory")) {
-			factory = value(a);
+			if (!(factory = value(a))) {
+				return bad_usage("--factory IMG");
+			}
 		} else if (!strcmp(o, "--key")) {
 			if (nkeys == DSIM_MAX_KEYS || !(keys[nkeys++] = value(a))) {
 				return bad_usage("--key: missing or too many");
 			}
+		} else if (!strcmp(o, "--json")) {
+			continue;
 		} else if (o[0] != '-' && !dir) {
 			dir = o;
 		} else {
@@ -179,15 +246,39 @@ static int cmd_init(struct args *a)
 		return bad_usage("unknown board (dfu-sim boards lists them)");
 	}
 	if (layout && dsim_board_load(layout, &b, err, sizeof(err)) != 0) {
-		fprintf(stderr, "dfu-sim: %s: %s\n", layout, err);
-		return DSIM_EXIT_USAGE;
+		return dsim_fail(json, command, DSIM_EXIT_USAGE, "%s: %s", layout, err);
 	}
+	bool existed = stat(dir, &st) == 0;
+
 	if (dsim_device_create(dir, &b, keys, nkeys, err, sizeof(err)) != 0) {
-		fprintf(stderr, "dfu-sim: %s\n", err);
-		return DSIM_EXIT_DEVICE;
+		return dsim_fail(json, command, DSIM_EXIT_DEVICE, "%s", err);
 	}
-	if (factory && program_factory(dir, factory) != 0) {
-		return DSIM_EXIT_DEVICE;
+	if (factory) {
+		int code = program_factory(dir, factory);
+
+		if (code != DSIM_EXIT_OK) {
+			/* A failed init leaves no half-made device behind. */
+			dsim_device_remove(dir, &b, !existed);
+			return code;
+		}
+	}
+	if (json) {
+		json_ok_begin();
+		printf(",\"dir\":");
+		dsim_json_str(stdout, dir);
+		printf(",\"board\":");
+		dsim_json_str(stdout, b.name);
+		printf(",\"flash_devices\":%u,\"image_pairs\":%u,\"modem\":%s,"
+		       "\"full_modem\":%s,\"keys\":%u,\"factory\":",
+		       b.flash_count, b.pair_count, b.has_modem ? "true" : "false",
+		       b.has_full_modem ? "true" : "false", nkeys);
+		if (factory) {
+			dsim_json_str(stdout, factory);
+		} else {
+			printf("null");
+		}
+		printf("}\n");
+		return DSIM_EXIT_OK;
 	}
 	printf("created %s: board %s, %u flash device(s), %u image pair(s)%s%s, %u key(s)\n", dir,
 	       b.name, b.flash_count, b.pair_count, b.has_modem ? ", modem" : "",
@@ -198,11 +289,9 @@ static int cmd_init(struct args *a)
 static int cmd_detect(struct args *a)
 {
 	const char *src = NULL;
-	bool json = false;
-
 	for (a->i = 2; a->i < a->argc; a->i++) {
 		if (!strcmp(a->argv[a->i], "--json")) {
-			json = true;
+			continue;
 		} else if (!src) {
 			src = a->argv[a->i];
 		} else {
@@ -217,8 +306,7 @@ static int cmd_detect(struct args *a)
 	struct dsim_source *s = dsim_source_open(src, 0, &total, err, sizeof(err));
 
 	if (!s) {
-		fprintf(stderr, "dfu-sim: %s\n", err);
-		return DSIM_EXIT_DEVICE;
+		return dsim_fail(json, command, DSIM_EXIT_DEVICE, "%s", err);
 	}
 	size_t cap = total ? (size_t)total : 16u * 1024 * 1024, len = 0;
 	uint8_t *buf = malloc(cap ? cap : 1);
@@ -230,9 +318,9 @@ static int cmd_detect(struct args *a)
 	}
 	dsim_source_close(s);
 	if (!buf || n < 0) {
-		fprintf(stderr, "dfu-sim: %s: %s\n", src, buf ? err : "out of memory");
 		free(buf);
-		return DSIM_EXIT_DEVICE;
+		return dsim_fail(json, command, DSIM_EXIT_DEVICE, "%s: %s", src,
+				 buf ? err : "out of memory");
 	}
 	int code = dsim_detect(buf, len, json, stdout);
 
@@ -309,7 +397,7 @@ static int cmd_apply(struct args *a)
 				return bad_usage("--progress bar|plain|none");
 			}
 		} else if (!strcmp(opt, "--json")) {
-			o.json = true;
+			continue;
 		} else if (opt[0] != '-' && !o.dir) {
 			o.dir = opt;
 		} else if (opt[0] != '-' && !o.source) {
@@ -321,7 +409,43 @@ static int cmd_apply(struct args *a)
 	if (!o.dir || !o.source) {
 		return bad_usage("apply DIR ARTIFACT");
 	}
+	o.json = json;
 	return dsim_apply(&o, stdout);
+}
+
+/* confirm: the running image of a pair confirms itself; an empty primary
+ * has nothing to confirm. */
+static int confirm(struct dsim_device *dev, const char *image)
+{
+	int img = image ? dsim_device_pair_by_name(dev, image) : 0;
+	struct dfu_mcuboot_pair_state st;
+	int e;
+
+	if (img < 0) {
+		return dsim_bad_image(json, command, dev, image);
+	}
+	e = dfu_mcuboot_state(&dev->mcuboot, img, &st);
+	if (e == 0 && !st.primary.present) {
+		return dsim_fail(json, command, DSIM_EXIT_DEVICE,
+				 "confirm image %d \"%s\": the primary slot holds no image "
+				 "(nothing runs, nothing to confirm; init --factory IMG, or apply "
+				 "and reset first)",
+				 img, dev->board.pair[img].name);
+	}
+	e = e ? e : dfu_mcuboot_confirm(&dev->mcuboot, img);
+	if (e) {
+		return dsim_fail(json, command, DSIM_EXIT_DEVICE, "confirm image %d: %s", img,
+				 dfu_errno_name(e));
+	}
+	if (json) {
+		json_ok_begin();
+		printf(",\"image\":%d,\"name\":", img);
+		dsim_json_str(stdout, dev->board.pair[img].name);
+		printf("}\n");
+	} else {
+		printf("confirm image %d: ok\n", img);
+	}
+	return DSIM_EXIT_OK;
 }
 
 /* status, reset, confirm: open the device, act, close. */
@@ -329,19 +453,21 @@ static int cmd_device(struct args *a, const char *cmd)
 {
 	static struct dsim_device dev;
 	const char *dir = NULL, *image = NULL;
-	bool json = false;
-	char err[256] = "";
+	bool erase_store = false;
+	char err[512] = "";
 	int code;
 
 	for (a->i = 2; a->i < a->argc; a->i++) {
 		const char *o = a->argv[a->i];
 
 		if (!strcmp(o, "--json")) {
-			json = true;
+			continue;
 		} else if (!strcmp(o, "--image") && !strcmp(cmd, "confirm")) {
 			if (!(image = value(a))) {
 				return bad_usage("--image N|NAME");
 			}
+		} else if (!strcmp(o, "--erase-store") && !strcmp(cmd, "reset")) {
+			erase_store = true;
 		} else if (o[0] != '-' && !dir) {
 			dir = o;
 		} else {
@@ -351,23 +477,23 @@ static int cmd_device(struct args *a, const char *cmd)
 	if (!dir) {
 		return bad_usage("missing DIR");
 	}
-	if (dsim_device_open(&dev, dir, err, sizeof(err)) != 0) {
-		fprintf(stderr, "dfu-sim: %s\n", err);
-		return DSIM_EXIT_DEVICE;
+	if (dsim_device_open_ex(&dev, dir, erase_store ? DSIM_OPEN_ERASE_STORE : 0, err,
+				sizeof(err)) != 0) {
+		return dsim_fail(json, command, DSIM_EXIT_DEVICE, "%s", err);
 	}
 	if (!strcmp(cmd, "status")) {
 		code = dsim_status(&dev, json, stdout);
 	} else if (!strcmp(cmd, "reset")) {
+		if (erase_store && !json) {
+			printf("store erased: %s/kv.bin starts empty\n", dir);
+		}
 		code = dsim_reboot(&dev, json, stdout);
 	} else {
-		int img = image ? dsim_device_pair_by_name(&dev, image) : 0;
-		int e = img < 0 ? img : dfu_mcuboot_confirm(&dev.mcuboot, img);
-
-		printf("confirm image %d: %s\n", img, e ? dfu_errno_name(e) : "ok");
-		code = e ? DSIM_EXIT_DEVICE : DSIM_EXIT_OK;
+		code = confirm(&dev, image);
 	}
 	if (dsim_device_close(&dev) != 0 && code == DSIM_EXIT_OK) {
-		code = DSIM_EXIT_DEVICE;
+		code = dsim_fail(json, command, DSIM_EXIT_DEVICE,
+				 "%s: could not save the device state", dir);
 	}
 	return code;
 }
@@ -393,6 +519,8 @@ static int cmd_make(struct args *a, const char *cmd)
 			to = value(a);
 		} else if (!strcmp(o, "--confirm")) {
 			p.confirm = true;
+		} else if (!strcmp(o, "--json")) {
+			continue;
 		} else if (!strcmp(o, "--size") || !strcmp(o, "--seed") || !strcmp(o, "--pad") ||
 			   !strcmp(o, "--sec-cnt") || !strcmp(o, "--header-size")) {
 			if (num_opt(a, &v)) {
@@ -437,10 +565,17 @@ static int cmd_make(struct args *a, const char *cmd)
 		e = dsim_mkimage(&p, out, err, sizeof(err));
 	}
 	if (e) {
-		fprintf(stderr, "dfu-sim: %s: %s\n", cmd, err[0] ? err : dfu_errno_name(e));
-		return DSIM_EXIT_DEVICE;
+		return dsim_fail(json, command, DSIM_EXIT_DEVICE, "%s: %s", cmd,
+				 err[0] ? err : dfu_errno_name(e));
 	}
-	printf("wrote %s\n", out);
+	if (json) {
+		json_ok_begin();
+		printf(",\"wrote\":");
+		dsim_json_str(stdout, out);
+		printf("}\n");
+	} else {
+		printf("wrote %s\n", out);
+	}
 	return DSIM_EXIT_OK;
 }
 
@@ -449,12 +584,41 @@ int main(int argc, char **argv)
 	struct args a = {argc, argv, 2};
 	const char *cmd = argc > 1 ? argv[1] : "help";
 
+	for (int i = 1; i < argc; i++) {
+		json = json || strcmp(argv[i], "--json") == 0;
+	}
+	command = cmd;
+	if (!strcmp(cmd, "--json")) {
+		command = "";
+		return bad_usage(argc > 2 ? "the command comes first: dfu-sim COMMAND ... --json"
+					  : "missing command");
+	}
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		command = "help";
+		if (json) {
+			json_ok_begin();
+			printf(",\"usage\":");
+			dsim_json_str(stdout, usage);
+			printf("}\n");
+			return DSIM_EXIT_OK;
+		}
 		fputs(usage, stdout);
 		return argc > 1 ? DSIM_EXIT_OK : DSIM_EXIT_USAGE;
 	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		command = "version";
+		if (json) {
+			json_ok_begin();
+			printf(",\"version\":");
+			dsim_json_str(stdout, DSIM_VERSION);
+			printf("}\n");
+		} else {
+			printf("dfu-sim %s\n", DSIM_VERSION);
+		}
+		return DSIM_EXIT_OK;
+	}
 	if (!strcmp(cmd, "boards")) {
-		return cmd_boards();
+		return cmd_boards(&a);
 	}
 	if (!strcmp(cmd, "init")) {
 		return cmd_init(&a);
