@@ -1,0 +1,7 @@
+#include "fuzz_common.h"
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	(void)d;
+	(void)n;
+	return 0;
+}

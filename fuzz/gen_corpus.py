@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Write the seed corpus of every fuzz target into fuzz/corpus/<target>/.
+
+Deterministic: run it again and the files come out the same (no git diff).
+Seeds are small on purpose (a few hundred KB in total): the fuzzers grow
+their own corpora in a scratch directory (scripts/fuzz.sh), never here.
+The input format of each target is described at the top of its
+fuzz/<target>.c.
+
+    python3 fuzz/gen_corpus.py            # from the repository root
+"""
+import hashlib
+import os
+import shutil
+import struct
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VEC = os.path.join(ROOT, "tests", "vectors", "mcuboot")
+OUT = os.path.join(ROOT, "fuzz", "corpus")
+
+
+def vec(name):
+    with open(os.path.join(VEC, name + ".bin"), "rb") as f:
+        return f.read()
+
+
+def prng(seed, n):
+    """xorshift32 bytes (same idea as fz_fill in fuzz_common.h)."""
+    x = (seed * 2654435761 + 1) & 0xFFFFFFFF
+    out = bytearray()
+    for _ in range(n):
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        out.append((x >> 11) & 0xFF)
+    return bytes(out)
+
+
+class Corpus:
+    def __init__(self, target):
+        self.dir = os.path.join(OUT, target)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.dir)
+
+    def add(self, name, data):
+        with open(os.path.join(self.dir, name), "wb") as f:
+            f.write(bytes(data))
+
+
+# ---- CBOR (full modem files) ----
+
+def head(major, arg, width=None):
+    """A CBOR head; width None = shortest, else 0 (inline), 1, 2, 4, 8."""
+    if width is None:
+        width = 0 if arg < 24 else 1 if arg < 0x100 else 2 if arg < 0x10000 else 4
+    if width == 0:
+        return bytes([(major << 5) | arg])
+    ai = {1: 24, 2: 25, 4: 26, 8: 27}[width]
+    return bytes([(major << 5) | ai]) + arg.to_bytes(width, "big")
+
+
+def bstr(b, width=None):
+    return head(2, len(b), width) + b
+
+
+def full_modem(segs, seed=1, version=1, compat=2, hash_ok=True, wide=False):
+    """A full modem file (spec: include/dfu/dfu_target_full_modem.h)."""
+    blob = b"".join(prng(seed + i, n) for i, (_, n) in enumerate(segs))
+    digest = hashlib.sha256(blob).digest()
+    if not hash_ok:
+        digest = bytes([digest[0] ^ 1]) + digest[1:]
+    w = 4 if wide else None
+    arr = head(4, 2 * len(segs), w)
+    for addr, n in segs:
+        arr += head(0, addr, w) + head(0, n, w)
+    manifest = head(4, 4, w) + head(0, version, w) + head(0, compat, w) + bstr(digest, w) + bstr(arr, w)
+    wrapper = (head(6, 18, w) + head(4, 4, w) + bstr(bytes([0xA1, 0x01, 0x38, 0x24]), w)
+               + head(5, 0, w) + bstr(manifest, w) + bstr(prng(seed + 99, 256), w))
+    return wrapper + blob
+
+
+# ---- MCUboot images (the API fuzzer builds its own; these are for detect) ----
+
+def delta_patch(src, dst, payload):
+    import zlib
+    return (b"\x00\x00\x00\x00meDu" + src.encode() + dst.encode()
+            + struct.pack("<I", len(payload)) + payload
+            + struct.pack("<I", zlib.crc32(payload) & 0xFFFFFFFF))
+
+
+UUID_A = "25c95751-efa4-40d4-8b4a-1dcaab81fac9"
+UUID_B = "7b1f3e2a-0c4d-4e5f-9a6b-7c8d9e0f1a2b"
+
+
+def gen_img_type():
+    c = Corpus("fuzz_img_type")
+    c.add("mcuboot", vec("v06")[:64])
+    c.add("mcuboot-short", vec("v06")[:32])
+    c.add("full-modem", full_modem([(0x50000, 512)])[:64])
+    c.add("delta", delta_patch(UUID_A, UUID_B, b"x" * 8)[:64])
+    c.add("custom", b"C" + bytes(62) + b"\xa5")
+    c.add("alt", bytes(30) + b"\x3c\x5a" + bytes(8))
+    c.add("short", b"\x3d\xb8\xf3\x96" + bytes(20))
+
+
+def gen_mcuboot():
+    """8 configuration bytes (fuzz_mcuboot.c), then an imgtool vector."""
+    c = Corpus("fuzz_mcuboot")
+    # byte 0 flags, byte 1 flash/mode/align, byte 2 buffer, 3-4 chunk seed,
+    # 5-6 versions / security counter, 7 checkpoint + counter switch
+    for v in ("v01", "v04", "v06", "v08", "v09", "v12"):
+        c.add(v + "-hash-only", [0x00, 0x00, 3, 1, 0, 0, 0, 0] + list(vec(v)))
+    for v in ("v06", "v08", "v09"):
+        # with the ec-p256 key, first bytes to init, the port's SHA-256
+        c.add(v + "-key", [0x0B, 0x00, 6, 2, 0, 0, 0, 0] + list(vec(v)))
+        # MX25R64, swap-offset, unknown file size, no read-back
+        c.add(v + "-mx25-offset", [0x14, 0x09, 2, 7, 0, 0, 0, 1] + list(vec(v)))
+        # STM32L4 (8-byte ECC words), overwrite, verify writes
+        c.add(v + "-stm32-overwrite", [0x08, 0x4E, 5, 9, 0, 0, 0, 2] + list(vec(v)))
+    c.add("v01-key", [0x09, 0x00, 4, 3, 0, 0, 0, 0] + list(vec("v01")))
+    c.add("v04-seccnt", [0x00, 0x00, 3, 4, 0, 5, 6, 0x80] + list(vec("v04")))
+    c.add("v06-downgrade", [0x40, 0x00, 3, 5, 1, 2, 0, 0] + list(vec("v06")))
+    c.add("v07-encrypted", [0x20, 0x00, 3, 6, 0, 0, 0, 0] + list(vec("v07")))
+    c.add("v11-padded", [0x80, 0x20, 3, 7, 0, 0, 0, 0] + list(vec("v11")))
+    # truncated big ones: header + the start of the payload
+    for v in ("v02", "v05", "v10"):
+        c.add(v + "-head", [0x00, 0x00, 3, 8, 0, 0, 0, 0] + list(vec(v)[:4096]))
+
+
+def gen_full_modem():
+    """4 configuration bytes (fuzz_full_modem.c), then a .cbor file."""
+    c = Corpus("fuzz_full_modem")
+    c.add("one-seg", [0x00, 1, 0, 0] + list(full_modem([(0x50000, 1000)])))
+    c.add("four-seg", [0x02, 2, 0, 1] + list(full_modem(
+        [(0x0, 300), (0x50000, 2000), (0x90000, 1500), (0xC0000, 700)], seed=7)))
+    c.add("wide-heads", [0x12, 3, 0, 0] + list(full_modem([(0x1000, 600), (0x2000, 600)], wide=True)))
+    c.add("unknown-size", [0x01, 4, 0, 0] + list(full_modem([(0x50000, 3000)], seed=3)))
+    c.add("small-buf-nrf", [0xE4, 5, 0, 2] + list(full_modem([(0x50000, 5000)], seed=4)))
+    c.add("bad-hash", [0x20, 6, 0, 0] + list(full_modem([(0x50000, 800)], hash_ok=False)))
+    c.add("truncated", [0x00, 7, 0, 0] + list(full_modem([(0x50000, 900)])[:-100]))
+    many = [(i % 24, 8) for i in range(128)]
+    c.add("128-seg", [0x08, 8, 0, 0] + list(full_modem(many, seed=9)))
+
+
+def main():
+    gen_img_type()
+    gen_mcuboot()
+    gen_full_modem()
+    total = 0
+    for d, _, files in os.walk(OUT):
+        total += sum(os.path.getsize(os.path.join(d, f)) for f in files)
+    print("corpus: %d bytes in %s" % (total, OUT))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
