@@ -232,7 +232,11 @@ int dfu_ctx_init_ex(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	}
 	int err = enter(ctx, &st);
 
-	return err ? err : leave(ctx, st, init_locked(ctx, p, &st));
+	if (err) {
+		return err;
+	}
+	err = init_locked(ctx, p, &st); /* sets st: before leave() reads it */
+	return leave(ctx, st, err);
 }
 
 int dfu_ctx_init(struct dfu_ctx *ctx, int img_type, int img_num, size_t file_size,
