@@ -333,6 +333,9 @@ struct dsim_progress {
 	unsigned last_pct;  /**< Last plain line's percent / 10. */
 	uint64_t dev_t0_us; /**< Modeled device time at start. */
 	bool drawn;         /**< A bar is on screen (needs a newline). */
+	bool stale;         /**< The bar shows less than pos (throttled). */
+	uint64_t pos;       /**< Last position and device time passed to */
+	uint64_t dev_us;    /**< dsim_progress_update() (for the end). */
 };
 
 /** Wall clock, seconds (monotonic). */

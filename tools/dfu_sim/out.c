@@ -228,13 +228,20 @@ static void draw_bar(struct dsim_progress *p, unsigned pct, uint64_t pos, const 
 	p->drawn = true;
 }
 
-void dsim_progress_update(struct dsim_progress *p, uint64_t pos, uint64_t dev_us)
+static void update(struct dsim_progress *p, uint64_t pos, uint64_t dev_us, bool force)
 {
 	char a[24], b[24], r[24], left[24];
 	double rate, dev_left, now = dsim_now();
 	unsigned pct = p->total ? (unsigned)(pos * 100 / p->total) : 0;
 
 	if (p->mode == DSIM_PROGRESS_NONE) {
+		return;
+	}
+	if (p->mode == DSIM_PROGRESS_BAR && !force && !(p->total && pos >= p->total) &&
+	    now - p->last < 0.05) {
+		p->pos = pos; /* drawn by the next update or at the end */
+		p->dev_us = dev_us;
+		p->stale = true;
 		return;
 	}
 	estimate(p, pos, dev_us, &rate, &dev_left);
@@ -247,13 +254,9 @@ void dsim_progress_update(struct dsim_progress *p, uint64_t pos, uint64_t dev_us
 		fmt_secs(dev_left, left, sizeof(left));
 	}
 	if (p->mode == DSIM_PROGRESS_BAR) {
-		bool final = p->total && pos >= p->total;
-
-		if (!final && now - p->last < 0.05) {
-			return;
-		}
 		draw_bar(p, pct, pos, a, b, r, left);
 		p->last = now;
+		p->stale = false;
 		return;
 	}
 	/* plain: one line per 10 % (and the last) */
@@ -265,8 +268,16 @@ void dsim_progress_update(struct dsim_progress *p, uint64_t pos, uint64_t dev_us
 	fflush(p->f);
 }
 
+void dsim_progress_update(struct dsim_progress *p, uint64_t pos, uint64_t dev_us)
+{
+	update(p, pos, dev_us, false);
+}
+
 void dsim_progress_end(struct dsim_progress *p)
 {
+	if (p->drawn && p->stale) {
+		update(p, p->pos, p->dev_us, true); /* where it stopped */
+	}
 	if (p->drawn) {
 		fputc('\n', p->f);
 		p->drawn = false;
