@@ -529,8 +529,9 @@ static void report_text(const struct run *r, int code, double wall)
 		const char *check = r->check ? r->check : dsim_rejected_check(r->err);
 
 		if (r->msg[0]) {
-			dsim_say(f, "rejected: %s (%s check, %s at %s)\n", r->msg, check,
-				 dfu_errno_name(r->err), r->stage);
+			/* The words say what is wrong; the stage is in --json. */
+			dsim_say(f, "rejected: %s (%s check, %s)\n", r->msg, check,
+				 dfu_errno_name(r->err));
 		} else {
 			dsim_say(f, "rejected: %s check failed (%s at %s)\n", check,
 				 dfu_errno_name(r->err), r->stage);
