@@ -378,6 +378,8 @@ fresh d10 p91
 sim apply d10 fmbig.cbor --json
 check "full modem larger than the partition: exit 2, check size" \
 	eval 'rc_is 2 && jis "d[\"check\"]" size'
+check "full modem larger than the partition: says both sizes" \
+	jis 'd["message"]' "too big for the full modem partition: the file has $(size_of fmbig.cbor) bytes, the partition 4194304 bytes"
 
 echo "== 8. usage errors, device errors, detect"
 sim frobnicate

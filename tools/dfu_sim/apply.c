@@ -339,8 +339,18 @@ static void explain(struct run *r)
 	uint8_t tlv[4];
 	char why[sizeof(r->msg)];
 
-	if (r->type != DFU_TARGET_IMAGE_TYPE_MCUBOOT || r->msg[0] != '\0' ||
-	    dfu_mcuboot_layout(pair, 1, &l) != 0) {
+	if (r->msg[0] != '\0') {
+		return;
+	}
+	if (r->type == DFU_TARGET_IMAGE_TYPE_FULL_MODEM && r->err == -EFBIG &&
+	    r->total > dev.board.full_modem.size) {
+		snprintf(r->msg, sizeof(r->msg),
+			 "too big for the full modem partition: the file has %" PRIu64
+			 " bytes, the partition %" PRIu32 " bytes",
+			 r->total, dev.board.full_modem.size);
+		return;
+	}
+	if (r->type != DFU_TARGET_IMAGE_TYPE_MCUBOOT || dfu_mcuboot_layout(pair, 1, &l) != 0) {
 		return;
 	}
 	if (dsim_mcuboot_why(r->err, info, hdr, r->err == -EFBIG ? fetch_tlv_info(r, tlv) : NULL,

@@ -546,7 +546,10 @@ const char *dsim_mcuboot_why(int err, const struct dfu_mcuboot_info *info, const
 		}
 		return NULL;
 	case -EACCES:
-		if (info == NULL || info->signature == DFU_MCUBOOT_CHECK_NONE) {
+		if (info == NULL) {
+			return NULL; /* not verified here: nothing more to say */
+		}
+		if (info->signature == DFU_MCUBOOT_CHECK_NONE) {
 			snprintf(buf, len,
 				 "no signature: the image carries a hash only (no signature TLV) "
 				 "and this device requires a signature by one of its %u trusted "

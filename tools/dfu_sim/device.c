@@ -152,7 +152,7 @@ static int pem_to_der(const char *path, uint8_t *out, uint16_t *out_len, char *e
 	if (other != NULL) {
 		set_err(err, elen,
 			"%s: an %s key: %s keys are not supported by this build's crypto port "
-			"(mbedTLS %s: ECDSA P-256 and RSA only)",
+			"(mbedTLS %s)",
 			path, other, other, MBEDTLS_VERSION_STRING);
 		rc = -ENOTSUP;
 	} else if (ret != 0) {

@@ -289,6 +289,7 @@ static int cmd_init(struct args *a)
 static int cmd_detect(struct args *a)
 {
 	const char *src = NULL;
+
 	for (a->i = 2; a->i < a->argc; a->i++) {
 		if (!strcmp(a->argv[a->i], "--json")) {
 			continue;
@@ -492,8 +493,9 @@ static int cmd_device(struct args *a, const char *cmd)
 		code = confirm(&dev, image);
 	}
 	if (dsim_device_close(&dev) != 0 && code == DSIM_EXIT_OK) {
-		code = dsim_fail(json, command, DSIM_EXIT_DEVICE,
-				 "%s: could not save the device state", dir);
+		/* The report is out (one JSON object already): stderr only. */
+		fprintf(stderr, "dfu-sim: %s: could not save the device state\n", dir);
+		code = DSIM_EXIT_DEVICE;
 	}
 	return code;
 }
