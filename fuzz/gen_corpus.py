@@ -143,10 +143,58 @@ def gen_full_modem():
     c.add("128-seg", [0x08, 8, 0, 0] + list(full_modem(many, seed=9)))
 
 
+def gen_ctx_api():
+    """4 configuration bytes, then operations (fuzz_ctx_api.c)."""
+    c = Corpus("fuzz_ctx_api")
+    SEL, IMGT, INIT, OFF, WR, DONE, ABORT, SCHED, RESET, CUT, REBOOT, MIS, STATE, FLOW = range(14)
+    raw_cut = [SEL, 0, 1, IMGT, INIT, 0, OFF, WR, WR, WR, CUT, 5, 1, WR, WR, WR, WR,
+               REBOOT, FLOW, DONE, SCHED]
+    c.add("raw-cut", [0x00, 50, 30, 7] + raw_cut)
+    c.add("raw-cut-mx25-skip", [0x15, 90, 30, 8] + raw_cut)
+    c.add("raw-cut-stm32-verify", [0x6A, 20, 30, 9] + raw_cut)
+    mcu = [SEL, 2, 1, IMGT, INIT, 2, OFF, WR, WR, CUT, 3, 2, WR, WR, WR, REBOOT,
+           SEL, 2, 0, FLOW, SCHED, STATE, RESET, FLOW]
+    c.add("mcuboot-cut", [0x00, 10, 60, 3] + mcu)
+    c.add("mcuboot-cut-mx25", [0x41, 10, 200, 4] + mcu)
+    both = [FLOW, SEL, 2, 1, INIT, 0, SEL, 1, 1, INIT, 0, DONE, ABORT, INIT, 3,
+            SEL, 3, 1, FLOW, SCHED, SEL, 0, 1, INIT, 1, WR, WR, ABORT, INIT, 1, OFF, WR,
+            DONE, RESET, REBOOT, FLOW]
+    c.add("both-targets", [0x04, 33, 44, 5] + both)
+    mis = [MIS, 0, MIS, 1, MIS, 2, MIS, 3, MIS, 4, MIS, 6, INIT, 2, MIS, 0, MIS, 1, OFF, WR,
+           MIS, 5, WR, WR, WR, WR, WR, WR, MIS, 5, DONE, MIS, 6, DONE, ABORT]
+    c.add("misuse", [0x08, 3, 3, 6] + mis)
+    cuts = [SEL, 1, 1]
+    for k in (1, 2, 3, 4, 6, 9):
+        cuts += [INIT, 0, OFF, WR, WR, CUT, k, k % 4, WR, WR, DONE, REBOOT]
+    c.add("many-cuts", [0x0C, 120, 10, 11] + cuts)
+
+
+def gen_modem_delta():
+    """8 configuration bytes, then operations (fuzz_modem_delta.c)."""
+    c = Corpus("fuzz_modem_delta")
+    INIT, OFF, WR, WR2, DONE, ABORT, SCHED, RESET, INJ, CUT, REBOOT, RESTART, LTE, CLOCK, \
+        FAULT, IMGT = range(16)
+    flow = [INIT, 1, OFF, WR, WR, WR, WR, WR, DONE, OFF, WR, WR, WR, DONE, SCHED, REBOOT]
+    c.add("flow", [0x0C, 1, 100, 0x00, 0x00, 0x40, 0x00, 1] + flow)
+    c.add("flow-lag-drop", [0x18, 3, 60, 0x03, 0x05, 0x80, 0x01, 2] + flow)
+    inj = [INIT, 1, OFF, WR, WR, INJ, 4, 5, 0, WR, WR, OFF, INIT, 0, OFF, WR, INJ, 5, 210, 8,
+           DONE, INJ, 3, 203, 0, WR, CUT, 2, 1, WR, WR, REBOOT, INIT, 1, OFF, WR, WR, WR, DONE]
+    c.add("inject-cut", [0x0C, 2, 10, 0x0B, 0x15, 0x20, 0x00, 3] + inj)
+    erase = [INIT, 1, WR, RESET, LTE, INIT, 1, LTE, INIT, 1, OFF, WR, WR, RESTART, INIT, 0, OFF,
+             WR, CLOCK, 200, FAULT, WR, REBOOT, INIT, 1, IMGT, OFF, WR, WR, DONE]
+    c.add("erase-lte", [0x0C, 0, 0, 0x04, 0x16, 0x00, 0x02, 4] + erase)
+    c.add("erase-never", [0x0C, 0, 0, 0x05, 0x05, 0x00, 0x02, 5] + erase)
+    c.add("unknown-size", [0x0D, 4, 20, 0x08, 0x00, 0x10, 0x00, 6] + flow)
+    c.add("other-firmware", [0x0E, 4, 20, 0x00, 0x00, 0x10, 0x00, 7] + flow)
+    c.add("area-short", [0x0C, 0, 0, 0x40, 0x00, 0x10, 0x00, 8] + flow)
+
+
 def main():
     gen_img_type()
     gen_mcuboot()
     gen_full_modem()
+    gen_ctx_api()
+    gen_modem_delta()
     total = 0
     for d, _, files in os.walk(OUT):
         total += sum(os.path.getsize(os.path.join(d, f)) for f in files)
