@@ -165,7 +165,7 @@ TEST(image_signed_by_an_untrusted_key_is_refused)
 	struct dfu_crypto crypto;
 	struct mdev d;
 
-	CHECK_ERR(vec_pubkey_load(VEC_KEY_ED25519, &other), 0);
+	CHECK_ERR(vec_pubkey_load(VEC_KEY_ENC_P256, &other), 0); /* another P-256 key */
 	struct dfu_mcuboot_key key = {.der = other.key, .der_len = (uint16_t)other.key_len};
 
 	CHECK_ERR(with_key(&d, &cm, &crypto, &key, v->data, v->len), EACCES);

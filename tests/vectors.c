@@ -53,6 +53,10 @@ VEC_BLOB(dfu_vec_rsa2048_pub, "rsa-2048.pub.pem");
 VEC_BLOB(dfu_vec_rsa2048_priv, "rsa-2048.pem");
 VEC_BLOB(dfu_vec_enc_p256_pub, "enc-p256.pub.pem");
 VEC_BLOB(dfu_vec_enc_p256_priv, "enc-p256.pem");
+VEC_BLOB(dfu_vec_ec_p384_pub, "ec-p384.pub.pem");
+VEC_BLOB(dfu_vec_rsa3072_pub, "rsa-3072.pub.pem");
+VEC_BLOB(dfu_vec_rsa3072_priv, "rsa-3072.pem");
+VEC_BLOB(dfu_vec_rsa2048_other_pub, "rsa-2048-other.pub.pem");
 
 #define DATA(sym, n) .data = sym, .end = sym##_end, .len = (n)
 
@@ -262,6 +266,11 @@ static const struct pem_pair pems[VEC_KEY_COUNT] = {
 			     dfu_vec_rsa2048_priv_end},
 	[VEC_KEY_ENC_P256] = {dfu_vec_enc_p256_pub, dfu_vec_enc_p256_pub_end, dfu_vec_enc_p256_priv,
 			      dfu_vec_enc_p256_priv_end},
+	[VEC_KEY_EC_P384] = {dfu_vec_ec_p384_pub, dfu_vec_ec_p384_pub_end, NULL, NULL},
+	[VEC_KEY_RSA3072] = {dfu_vec_rsa3072_pub, dfu_vec_rsa3072_pub_end, dfu_vec_rsa3072_priv,
+			     dfu_vec_rsa3072_priv_end},
+	[VEC_KEY_RSA2048_OTHER] = {dfu_vec_rsa2048_other_pub, dfu_vec_rsa2048_other_pub_end, NULL,
+				   NULL},
 };
 
 static const char *pem_of(const uint8_t *p, const uint8_t *end, size_t *len)
@@ -420,7 +429,7 @@ int vec_pubkey_load(enum vec_key k, struct vec_pubkey *out)
 	out->spki_len = (size_t)n;
 	out->key = out->spki;
 	out->key_len = out->spki_len;
-	if (k != VEC_KEY_RSA2048) {
+	if (k != VEC_KEY_RSA2048 && k != VEC_KEY_RSA3072 && k != VEC_KEY_RSA2048_OTHER) {
 		return 0;
 	}
 	/* SEQUENCE { SEQUENCE { algorithm }, BIT STRING { 0 unused, RSAPublicKey } } */

@@ -24,6 +24,10 @@ enum vec_key {
 	VEC_KEY_ED25519,  /* ed25519.pem / .pub.pem */
 	VEC_KEY_RSA2048,  /* rsa-2048.pem / .pub.pem */
 	VEC_KEY_ENC_P256, /* enc-p256: the ECIES encryption key of v07 */
+	/* Keys no vector is signed with (openssl, for the crypto-port tests). */
+	VEC_KEY_EC_P384,       /* ec-p384.pub.pem: another curve */
+	VEC_KEY_RSA3072,       /* rsa-3072.pem / .pub.pem */
+	VEC_KEY_RSA2048_OTHER, /* rsa-2048-other.pub.pem: not v05's key */
 	VEC_KEY_COUNT
 };
 
@@ -92,7 +96,7 @@ struct vec_pubkey {
 	size_t spki_len;
 	/* The bytes MCUboot hashes for KEYHASH and dfu_crypto.verify() takes:
 	 * the SPKI for EC and Ed25519, the PKCS#1 RSAPublicKey inside it for
-	 * RSA. Points into spki. */
+	 * RSA (every RSA key). Points into spki. */
 	const uint8_t *key;
 	size_t key_len;
 };

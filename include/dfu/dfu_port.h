@@ -138,11 +138,30 @@ enum dfu_sig_alg {
  * verify(ctx, alg, key, key_len, digest, sig, sig_len)
  *   Verify signature sig over the 32-byte digest with public key key: the DER
  *   SubjectPublicKeyInfo for ECDSA and Ed25519, the DER PKCS#1 RSAPublicKey
- *   for RSA (the bytes MCUboot hashes for its KEYHASH TLV). Returns 0 when the
- *   signature is valid, -EBADMSG when it is not (or is malformed), -ENOTSUP
- *   when alg (or this key's form) is not supported, another negative errno on
- *   failure. The library never reports an image "signature verified" unless
- *   this returned 0.
+ *   for RSA (the bytes MCUboot hashes for its KEYHASH TLV; a port may also
+ *   accept an RSA SubjectPublicKeyInfo, both ports in ports/ do). Returns 0
+ *   when the signature is valid, -EBADMSG when it is not (or is malformed),
+ *   -ENOTSUP when alg is not supported or the key is well-formed but of
+ *   another type, curve, size or point form than the port can use for alg,
+ *   -EINVAL for NULL arguments or a key that does not parse, -ENOMEM, or
+ *   another negative errno on failure. The key is checked before the
+ *   signature: a key problem is reported as such whatever the signature. The
+ *   library never reports an image "signature verified" unless this
+ *   returned 0.
+ *
+ * check_key(ctx, alg, key, key_len) (optional)
+ *   Could verify() use this key for alg? Same key forms and the same key
+ *   errors as verify() (0, -ENOTSUP, -EINVAL, -ENOMEM, other), without a
+ *   signature. The library calls it when keys are configured (the MCUboot
+ *   target at dfu_ctx_setup() and at init) to refuse a misconfiguration
+ *   before anything is erased. When NULL, the library probes verify()
+ *   instead with a well-formed signature that cannot be valid (ECDSA
+ *   r = s = 1; 64 zero bytes for Ed25519; for RSA the modulus itself, a
+ *   value >= n) over a zero digest: -EBADMSG means usable, -ENOTSUP and
+ *   -EINVAL are refusals, 0 (a port that accepts a forged signature) is
+ *   refused with -EIO, any other error is returned. The probe relies on the
+ *   key-before-signature rule above and costs one verification per key;
+ *   check_key needs neither, so a port should provide it.
  */
 struct dfu_crypto {
 	void *ctx;
@@ -151,7 +170,51 @@ struct dfu_crypto {
 	int (*sha256_finish)(void *ctx, uint8_t digest[32]);
 	int (*verify)(void *ctx, enum dfu_sig_alg alg, const uint8_t *key, size_t key_len,
 		      const uint8_t digest[32], const uint8_t *sig, size_t sig_len);
+	int (*check_key)(void *ctx, enum dfu_sig_alg alg, const uint8_t *key, size_t key_len);
 };
+
+/** Kinds of public key dfu_key_parse() tells apart. */
+enum dfu_key_kind {
+	DFU_KEY_EC_P256 = 1, /**< SPKI, id-ecPublicKey, named curve prime256v1. */
+	DFU_KEY_EC_OTHER,    /**< SPKI, id-ecPublicKey, another or no named curve. */
+	DFU_KEY_ED25519,     /**< SPKI, id-Ed25519 (RFC 8410). */
+	DFU_KEY_RSA,         /**< PKCS#1 RSAPublicKey, or SPKI rsaEncryption. */
+	DFU_KEY_OTHER,       /**< SPKI of another algorithm. */
+};
+
+/** A public key's DER, taken apart (pointers into the parsed bytes). */
+struct dfu_key {
+	uint8_t kind;  /**< enum dfu_key_kind */
+	uint8_t spki;  /**< 1: a SubjectPublicKeyInfo; 0: a PKCS#1 RSAPublicKey. */
+	uint32_t bits; /**< RSA: modulus bits; P-256: 256; Ed25519: 255; else 0. */
+	/** EC: the point (65 bytes 0x04 || X || Y, or 33 bytes 0x02/0x03 || X
+	 *  for P-256); Ed25519: the 32-byte key; RSA: the PKCS#1 RSAPublicKey
+	 *  DER (inside the SPKI, or all of it); other: the BIT STRING's bytes. */
+	const uint8_t *pub;
+	size_t pub_len;
+	const uint8_t *mod; /**< RSA: the modulus, big-endian, no leading zero. */
+	size_t mod_len;
+};
+
+/**
+ * Take a public key's DER apart, byte-wise, with every length checked:
+ * a SubjectPublicKeyInfo (as `openssl pkey -pubin -outform DER` writes) or a
+ * PKCS#1 RSAPublicKey. Strict DER: definite minimal lengths (at most 2
+ * length bytes), positive minimal INTEGERs, a BIT STRING without unused
+ * bits, nothing after the outer SEQUENCE. A P-256 point must have the
+ * length of its form, an Ed25519 key 32 bytes, an RSA modulus and exponent
+ * must be non-zero, rsaEncryption parameters NULL or absent, Ed25519
+ * parameters absent. Returns 0, or -EINVAL (NULL, not one of these forms, or
+ * malformed). No heap, no I/O.
+ */
+int dfu_key_parse(const uint8_t *der, size_t len, struct dfu_key *out);
+
+/**
+ * The signature algorithm MCUboot uses with a parsed key: ECDSA_P256 for a
+ * P-256 key, ED25519, RSA2048_PSS / RSA3072_PSS for a 2048- / 3072-bit
+ * modulus; 0 for any other key (another curve or size, another algorithm).
+ */
+int dfu_key_sig_alg(const struct dfu_key *k);
 
 /**
  * The platform bundle given to a context. kv may be NULL: then progress is

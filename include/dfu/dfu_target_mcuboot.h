@@ -10,7 +10,12 @@
  *           { &dfu_target_mcuboot_ops, &mcuboot } };
  *
  * What happens, in order:
- *   init       img_num must name a pair (-ENOENT), file_size must fit the
+ *   setup      dfu_ctx_setup() checks the configured keys against the crypto
+ *              port (cfg.crypto, else the context port's), see "Keys" below;
+ *              a misconfiguration fails the setup.
+ *   init       The same key check comes first (the configuration may have
+ *              changed since the setup), before any flash or store access.
+ *              img_num must name a pair (-ENOENT), file_size must fit the
  *              pair's maximum image size, or equal the secondary slot size
  *              (an imgtool --pad image) (-EFBIG). The revert guard (below)
  *              is checked. A resumed download re-reads and re-hashes its
@@ -64,6 +69,31 @@
  * schedule refuse with -EBUSY unless DFU_MCUBOOT_FORCE is set. Confirm the
  * running image first (dfu_mcuboot_confirm()).
  *
+ * Keys: with cfg.key_count > 0 every image must carry a signature by one of
+ * cfg.keys, checked at done(true) through the crypto port's verify(). So
+ * that a device that cannot check a signature finds out at boot, not after
+ * a whole download, setup and init refuse, before anything is erased:
+ *   -ENOTSUP  no crypto port, or one without verify(); a key of an algorithm
+ *             MCUboot images cannot be signed with here (a curve other than
+ *             P-256, an RSA modulus other than 2048 or 3072 bits, another
+ *             algorithm); a key the port cannot use (its check_key(), or a
+ *             probe of verify() when the port has no check_key(), says
+ *             -ENOTSUP: e.g. Ed25519 with either port in ports/, a
+ *             compressed P-256 point).
+ *   -EINVAL   cfg.keys NULL; a key with neither der nor hash; a der that is
+ *             not a DER SubjectPublicKeyInfo or PKCS#1 RSAPublicKey
+ *             (dfu_key_parse()); an RSA key given as SubjectPublicKeyInfo
+ *             (MCUboot's KEYHASH is over the PKCS#1 form, so it would never
+ *             match); a key the port cannot parse (-EINVAL from the port).
+ *   -ENOBUFS  cfg.buf_len smaller than a signature of a key's algorithm (72
+ *             bytes for ECDSA P-256, the modulus size for RSA): done(true)
+ *             reads the signature into the staging buffer.
+ *   -EIO      the port's verify() accepted the probe's forged signature.
+ *   other     the port's error (e.g. -ENOMEM), unchanged.
+ * The algorithm of a key comes from its DER (dfu_key_sig_alg()). A key given
+ * only by its hash (der NULL) cannot be checked before an image carries it
+ * in a PUBKEY TLV: only verify() is required for it.
+ *
  * dfu_mcuboot_schedule(), _state() and _confirm() work without a download
  * in this boot (e.g. after a reboot); before the first init they use
  * cfg.kv and cfg.crypto (set them, or the verified record is not found and
@@ -90,7 +120,10 @@
  *             header, or at schedule when the flag was dropped since); no
  *             SHA-256 TLV but another hash (SHA-384/512 builds); keys are
  *             configured and the signature's algorithm is not supported by
- *             the crypto port.
+ *             the crypto port (a key the port cannot use is refused at setup
+ *             and init, see "Keys"; this remains for a key given only by its
+ *             hash, or a signature of another algorithm than its key's).
+ *   -EINVAL, -ENOBUFS, -EIO  keys misconfigured (setup, init: "Keys").
  *   -EILSEQ   the SHA-256 of what is in flash does not match the image's
  *             SHA-256 TLV.
  *   -EACCES   keys are configured and no signature verifies with one of
@@ -119,8 +152,10 @@
 extern "C" {
 #endif
 
-/** A trusted public key: its DER bytes (as MCUboot hashes them), or only
- *  its SHA-256 (then the image must carry the key in a PUBKEY TLV). */
+/** A trusted public key: its DER bytes (as MCUboot hashes them: the
+ *  SubjectPublicKeyInfo for P-256 and Ed25519, the PKCS#1 RSAPublicKey for
+ *  RSA), or only its SHA-256 (then the image must carry the key in a PUBKEY
+ *  TLV). */
 struct dfu_mcuboot_key {
 	const uint8_t *der;
 	uint16_t der_len;

@@ -148,6 +148,111 @@ static int secondary_check(struct dfu_mcuboot *m, uint8_t img, bool may_verify,
 	return mcuboot_verify(&a, info);
 }
 
+/* ---- configured keys against the crypto port --------------------------- */
+
+/* Probe of verify() for ports without check_key (dfu_port.h): a zero digest
+ * and well-formed signatures that cannot be valid. */
+static const uint8_t probe_zero[64];
+static const uint8_t probe_ecdsa[] = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01};
+
+/* Largest signature TLV of alg that done(true) reads into the buffer. */
+static size_t sig_room(int alg, const struct dfu_key *k)
+{
+	switch (alg) {
+	case DFU_SIG_ECDSA_P256:
+		return 72; /* DER (r, s), both 33 bytes */
+	case DFU_SIG_ED25519:
+		return 64;
+	default:
+		return k->mod_len; /* RSA: the modulus size */
+	}
+}
+
+static int port_can_use(const struct dfu_crypto *c, int alg, const struct dfu_key *k,
+			const struct dfu_mcuboot_key *key)
+{
+	const uint8_t *sig = probe_zero;
+	size_t sig_len = 64;
+	int err;
+
+	if (c->check_key != NULL) {
+		err = c->check_key(c->ctx, (enum dfu_sig_alg)alg, key->der, key->der_len);
+		return err > 0 ? -EIO : err;
+	}
+	if (alg == DFU_SIG_ECDSA_P256) {
+		sig = probe_ecdsa;
+		sig_len = sizeof(probe_ecdsa);
+	} else if (alg != DFU_SIG_ED25519) {
+		sig = k->mod; /* RSA: s = n, out of range */
+		sig_len = k->mod_len;
+	}
+	err = c->verify(c->ctx, (enum dfu_sig_alg)alg, key->der, key->der_len, probe_zero, sig,
+			sig_len);
+	if (err == -EBADMSG) {
+		return 0;
+	}
+	return err == 0 || err > 0 ? -EIO : err;
+}
+
+/*
+ * Can signatures be checked with every configured key? Nothing but the
+ * crypto port is touched. A key given only by its hash is not known until an
+ * image carries it: only a verify callback is required for it.
+ */
+static int keys_check(const struct dfu_mcuboot_cfg *cfg, const struct dfu_crypto *c)
+{
+	if (cfg->key_count == 0) {
+		return 0;
+	}
+	if (cfg->keys == NULL) {
+		return -EINVAL;
+	}
+	if (c == NULL || c->verify == NULL) {
+		return -ENOTSUP;
+	}
+	for (uint8_t i = 0; i < cfg->key_count; i++) {
+		const struct dfu_mcuboot_key *key = &cfg->keys[i];
+		struct dfu_key k;
+		int alg;
+		int err;
+
+		if (key->der == NULL) {
+			if (key->hash == NULL) {
+				return -EINVAL;
+			}
+			continue;
+		}
+		if (dfu_key_parse(key->der, key->der_len, &k) != 0 ||
+		    (k.kind == DFU_KEY_RSA && k.spki)) {
+			return -EINVAL; /* RSA: MCUboot hashes the PKCS#1 form */
+		}
+		alg = dfu_key_sig_alg(&k);
+		if (alg == 0) {
+			return -ENOTSUP;
+		}
+		if (cfg->buf != NULL && sig_room(alg, &k) > cfg->buf_len) {
+			return -ENOBUFS;
+		}
+		err = port_can_use(c, alg, &k, key);
+		if (err) {
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* At dfu_ctx_setup(). A NULL state has nothing to check (an entry only
+ * used for img_type(); init refuses it). */
+static int mcuboot_check_config(const struct dfu_port *port, void *state)
+{
+	struct dfu_mcuboot *m = state;
+
+	if (m == NULL) {
+		return 0;
+	}
+	return keys_check(&m->cfg, m->cfg.crypto ? m->cfg.crypto : port->crypto);
+}
+
 /* ---- ops ------------------------------------------------------------- */
 
 static int resync(struct dfu_mcuboot *m)
@@ -222,13 +327,19 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	if (m == NULL || m->cfg.board == NULL || m->cfg.buf == NULL || m->cfg.buf_len < 64u) {
 		return -EINVAL;
 	}
+	const struct dfu_crypto *crypto = m->cfg.crypto ? m->cfg.crypto : ctx->cfg->port->crypto;
+	int err = keys_check(&m->cfg, crypto);
+
+	if (err) {
+		return err;
+	}
 	const struct dfu_mcuboot_pair *pair = pair_of(m, p->img_num);
 	struct dfu_mcuboot_layout l;
 
 	if (pair == NULL) {
 		return -ENOENT;
 	}
-	int err = dfu_mcuboot_layout(pair, 1, &l);
+	err = dfu_mcuboot_layout(pair, 1, &l);
 
 	if (err == 0) {
 		err = revert_guard(m, pair);
@@ -241,7 +352,7 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	if (p->file_size > l.max_image_size && p->file_size != room) {
 		return -EFBIG;
 	}
-	m->crypto = m->cfg.crypto ? m->cfg.crypto : ctx->cfg->port->crypto;
+	m->crypto = crypto;
 	if (p->reopen && m->stream.status != DFU_STREAM_CLOSED &&
 	    m->stream.status != DFU_STREAM_COMPLETE) {
 		err = dfu_stream_reopen(&m->stream);
@@ -549,6 +660,7 @@ const struct dfu_target_ops dfu_target_mcuboot_ops = {
 	.done = mcuboot_done,
 	.schedule_update = mcuboot_schedule,
 	.reset = mcuboot_reset,
+	.check_config = mcuboot_check_config,
 };
 
 /* ---- confirm, state, s0/s1 ------------------------------------------- */
