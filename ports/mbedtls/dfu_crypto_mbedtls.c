@@ -1,6 +1,7 @@
 /*
  * Host crypto port on mbedTLS 2.28: SHA-256 hooks, signature verification
- * (ECDSA P-256, RSA-PSS 2048/3072) and a signing helper for tests.
+ * (ECDSA P-256, RSA-PSS 2048/3072), key checks and a signing helper for
+ * tests.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -70,6 +71,7 @@ void dfu_crypto_mbedtls_init(struct dfu_crypto_mbedtls *m, struct dfu_crypto *ou
 	memset(out, 0, sizeof(*out));
 	out->ctx = m;
 	out->verify = dfu_crypto_mbedtls_verify;
+	out->check_key = dfu_crypto_mbedtls_check_key;
 	if (with_sha) {
 		out->sha256_start = sha_start;
 		out->sha256_update = sha_update;
@@ -119,23 +121,34 @@ static int key_failure(int ret)
 
 /* ---- ECDSA P-256 ---- */
 
+/* Parse a P-256 SubjectPublicKeyInfo into pk (initialised by the caller). */
+static int load_p256(mbedtls_pk_context *pk, const uint8_t *key, size_t key_len)
+{
+	int ret = mbedtls_pk_parse_public_key(pk, key, key_len);
+
+	if (ret != 0) {
+		return key_failure(ret);
+	}
+	if (mbedtls_pk_get_type(pk) != MBEDTLS_PK_ECKEY ||
+	    mbedtls_pk_ec(*pk)->grp.id != MBEDTLS_ECP_DP_SECP256R1) {
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 static int verify_ecdsa_p256(const uint8_t *key, size_t key_len, const uint8_t *digest,
 			     const uint8_t *sig, size_t sig_len)
 {
 	mbedtls_pk_context pk;
 	int rc;
-	int ret;
 
 	mbedtls_pk_init(&pk);
-	ret = mbedtls_pk_parse_public_key(&pk, key, key_len);
-	if (ret != 0) {
-		rc = key_failure(ret);
-	} else if (mbedtls_pk_get_type(&pk) != MBEDTLS_PK_ECKEY ||
-		   mbedtls_pk_ec(pk)->grp.id != MBEDTLS_ECP_DP_SECP256R1) {
-		rc = -ENOTSUP;
-	} else {
+	rc = load_p256(&pk, key, key_len);
+	if (rc == 0) {
 		/* Strict DER: trailing bytes after (r, s) are rejected too. */
-		ret = mbedtls_pk_verify(&pk, MBEDTLS_MD_SHA256, digest, DIGEST_LEN, sig, sig_len);
+		int ret =
+			mbedtls_pk_verify(&pk, MBEDTLS_MD_SHA256, digest, DIGEST_LEN, sig, sig_len);
+
 		rc = ret == 0 ? 0 : sig_failure(ret);
 	}
 	mbedtls_pk_free(&pk);
@@ -188,6 +201,28 @@ static size_t rsa_bits_for(enum dfu_sig_alg alg)
 	return alg == DFU_SIG_RSA3072_PSS ? 3072 : 2048;
 }
 
+/* Load an RSA key of alg's size into rsa (initialised by the caller): a
+ * PKCS#1 RSAPublicKey, or a SubjectPublicKeyInfo holding one (taken apart
+ * by the library's dfu_key_parse()). */
+static int load_rsa(mbedtls_rsa_context *rsa, enum dfu_sig_alg alg, const uint8_t *key,
+		    size_t key_len)
+{
+	struct dfu_key k;
+	int ret;
+
+	if (dfu_key_parse(key, key_len, &k) != 0) {
+		return -EINVAL;
+	}
+	if (k.kind != DFU_KEY_RSA || k.bits != rsa_bits_for(alg)) {
+		return -ENOTSUP; /* another type, or another size */
+	}
+	ret = rsa_parse_pkcs1(rsa, k.pub, k.pub_len);
+	if (ret != 0) {
+		return is_alloc_failure(ret) ? -ENOMEM : -EINVAL;
+	}
+	return mbedtls_mpi_bitlen(&rsa->N) == rsa_bits_for(alg) ? 0 : -ENOTSUP;
+}
+
 static int verify_rsa_pss(enum dfu_sig_alg alg, const uint8_t *key, size_t key_len,
 			  const uint8_t *digest, const uint8_t *sig, size_t sig_len)
 {
@@ -196,14 +231,10 @@ static int verify_rsa_pss(enum dfu_sig_alg alg, const uint8_t *key, size_t key_l
 	int ret;
 
 	mbedtls_rsa_init(&rsa, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA256);
-	ret = rsa_parse_pkcs1(&rsa, key, key_len);
-	if (ret != 0) {
-		rc = is_alloc_failure(ret) ? -ENOMEM : -EINVAL;
-	} else if (mbedtls_mpi_bitlen(&rsa.N) != rsa_bits_for(alg)) {
-		rc = -ENOTSUP;
-	} else if (sig_len != mbedtls_rsa_get_len(&rsa)) {
+	rc = load_rsa(&rsa, alg, key, key_len);
+	if (rc == 0 && sig_len != mbedtls_rsa_get_len(&rsa)) {
 		rc = -EBADMSG;
-	} else {
+	} else if (rc == 0) {
 		ret = mbedtls_rsa_rsassa_pss_verify_ext(&rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC,
 							MBEDTLS_MD_SHA256, DIGEST_LEN, digest,
 							MBEDTLS_MD_SHA256, PSS_SALT_LEN, sig);
@@ -226,6 +257,35 @@ int dfu_crypto_mbedtls_verify(void *ctx, enum dfu_sig_alg alg, const uint8_t *ke
 	case DFU_SIG_RSA2048_PSS:
 	case DFU_SIG_RSA3072_PSS:
 		return verify_rsa_pss(alg, key, key_len, digest, sig, sig_len);
+	case DFU_SIG_ED25519:
+	default:
+		return -ENOTSUP;
+	}
+}
+
+int dfu_crypto_mbedtls_check_key(void *ctx, enum dfu_sig_alg alg, const uint8_t *key,
+				 size_t key_len)
+{
+	mbedtls_pk_context pk;
+	mbedtls_rsa_context rsa;
+	int rc;
+
+	(void)ctx;
+	if (key == NULL) {
+		return -EINVAL;
+	}
+	switch (alg) {
+	case DFU_SIG_ECDSA_P256:
+		mbedtls_pk_init(&pk);
+		rc = load_p256(&pk, key, key_len);
+		mbedtls_pk_free(&pk);
+		return rc;
+	case DFU_SIG_RSA2048_PSS:
+	case DFU_SIG_RSA3072_PSS:
+		mbedtls_rsa_init(&rsa, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA256);
+		rc = load_rsa(&rsa, alg, key, key_len);
+		mbedtls_rsa_free(&rsa);
+		return rc;
 	case DFU_SIG_ED25519:
 	default:
 		return -ENOTSUP;

@@ -9,17 +9,24 @@
  *   ...
  *   dfu_crypto_mbedtls_free(&m);
  *
- * verify() supports:
- *   DFU_SIG_ECDSA_P256   key = DER SubjectPublicKeyInfo of a P-256 key,
- *                        sig = DER ECDSA-Sig-Value (r, s), over the digest;
- *   DFU_SIG_RSA2048_PSS  key = DER PKCS#1 RSAPublicKey (2048-bit modulus),
- *   DFU_SIG_RSA3072_PSS  (3072-bit); sig = the raw modulus-sized signature;
+ * verify() and check_key() support:
+ *   DFU_SIG_ECDSA_P256   key = DER SubjectPublicKeyInfo of a P-256 key
+ *                        (uncompressed point; mbedTLS 2.28 has no compressed
+ *                        ones), sig = DER ECDSA-Sig-Value (r, s), over the
+ *                        digest, no bytes after it (imgtool's legacy
+ *                        --pad-sig padding is refused);
+ *   DFU_SIG_RSA2048_PSS  key = DER PKCS#1 RSAPublicKey, or a DER
+ *   DFU_SIG_RSA3072_PSS  SubjectPublicKeyInfo (rsaEncryption) holding one
+ *                        (taken apart by dfu_key_parse()), 2048- / 3072-bit
+ *                        modulus; sig = the raw modulus-sized signature;
  *                        RSASSA-PSS, SHA-256, MGF1-SHA256, salt exactly 32;
  *   DFU_SIG_ED25519      -ENOTSUP (mbedTLS 2.28 has no Ed25519).
  * Returns (as dfu_port.h): 0 valid; -EBADMSG invalid or malformed signature;
  * -ENOTSUP algorithm unsupported, or a well-formed key of another type,
- * curve or size than alg names; -EINVAL NULL arguments or a key that does
- * not parse; -ENOMEM when mbedTLS runs out of heap.
+ * curve, size or point form than alg names; -EINVAL NULL arguments or a key
+ * that does not parse; -ENOMEM when mbedTLS runs out of heap. The key is
+ * checked before the signature. Thread safety: verify() and check_key()
+ * keep no state (each call has its own mbedTLS contexts).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -45,7 +52,8 @@ struct dfu_crypto_mbedtls {
 };
 
 /**
- * Initialise m and fill *out with callbacks using m as ctx: verify always,
+ * Initialise m and fill *out with callbacks using m as ctx: verify and
+ * check_key always,
  * sha256_start/update/finish only when with_sha (else NULL, so the library
  * uses its portable SHA-256). m must outlive every use of *out.
  */
@@ -57,6 +65,10 @@ void dfu_crypto_mbedtls_free(struct dfu_crypto_mbedtls *m);
 /** The verify callback (ctx is unused; may be NULL). */
 int dfu_crypto_mbedtls_verify(void *ctx, enum dfu_sig_alg alg, const uint8_t *key, size_t key_len,
 			      const uint8_t digest[32], const uint8_t *sig, size_t sig_len);
+
+/** The check_key callback: parse the key as verify() would (ctx unused). */
+int dfu_crypto_mbedtls_check_key(void *ctx, enum dfu_sig_alg alg, const uint8_t *key,
+				 size_t key_len);
 
 /**
  * Test helper: sign a 32-byte digest the way imgtool does.
