@@ -189,12 +189,74 @@ def gen_modem_delta():
     c.add("area-short", [0x0C, 0, 0, 0x40, 0x00, 0x10, 0x00, 8] + flow)
 
 
+LAYOUTS = {
+    "nrf9160dk": (
+        "board nrf9160dk\n"
+        "flash int geometry=nrf9160 size=1M\n"
+        "flash ext geometry=mx25r64 size=8M\n"
+        "pair app primary=int:0x10000+0x70000 secondary=int:0x80000+0x70000 mode=swap-move align=8\n"
+        "modem uuid=5e2a5f38-8f2c-4a2a-9d62-0f3c4a6b1d01 area=0x48000\n"
+        "full-modem ext:0x0+0x400000\n"),
+    "nrf5340dk": (
+        "board nrf5340dk\n"
+        "flash app geometry=nrf5340 size=1M\n"
+        "flash net geometry=nrf5340 size=256K erase=2048\n"
+        "flash ext geometry=mx25r64 size=8M\n"
+        "pair app primary=app:0x10000+0x70000 secondary=app:0x80000+0x70000 mode=swap-move align=8 install=swap\n"
+        "pair net primary=net:0x0+0x40000 secondary=ext:0x100000+0x40000 mode=overwrite align=8 install=copy\n"),
+    "nrf52840dk": (
+        "board nrf52840dk\n"
+        "flash int geometry=nrf52840 size=1M\n"
+        "flash ext geometry=mx25r64 size=8M\n"
+        "pair app primary=int:0xC000+0x76000 secondary=int:0x82000+0x76000 mode=swap-move align=8\n"),
+    "three-pairs-comments": (
+        "# a board with everything\n"
+        "board Big_board-1   # trailing comment\n"
+        "\n"
+        "flash a geometry=stm32l4 size=0x100000\n"
+        "flash b\tgeometry=mx25r64 size=16M erase=64K\r\n"
+        "pair p0 primary=a:0x0+0x40000 secondary=a:0x40000+0x40000 mode=swap-scratch align=16\n"
+        "pair p1 primary=a:0x80000+0x20000 secondary=b:0x0+0x40000 mode=swap-offset align=32\n"
+        "pair p2 primary=a:0xA0000+0x20000 secondary=b:0x40000+0x20000 mode=overwrite install=copy\n"
+        "modem uuid=25C95751-EFA4-40D4-8B4A-1DCAAB81FAC9 area=88\n"
+        "full-modem b:0x400000+4M\n"),
+    "errors": (
+        "board x\n"
+        "flash f geometry=nrf52840 size=4294967295\n"
+        "pair q primary=f:0x0+0 secondary=f:0x1000+0x1000\n"),
+}
+
+
+def gen_dsim_layout():
+    """Layout-file text (fuzz_dsim_layout.c)."""
+    c = Corpus("fuzz_dsim_layout")
+    for name, text in LAYOUTS.items():
+        c.add(name, text.encode())
+
+
+def gen_dsim_detect():
+    """Artifact files (fuzz_dsim_detect.c)."""
+    c = Corpus("fuzz_dsim_detect")
+    for v in ("v06", "v08", "v09"):
+        c.add(v, vec(v))
+    c.add("v11-padded", vec("v11"))
+    for v in ("v02", "v04", "v05", "v07", "v10", "v12"):
+        c.add(v + "-head", vec(v)[:3000])
+    c.add("full-modem", full_modem([(0x0, 300), (0x50000, 1200)], seed=5))
+    c.add("full-modem-bad-hash", full_modem([(0x50000, 700)], hash_ok=False))
+    c.add("delta", delta_patch(UUID_A, UUID_B, prng(11, 500)))
+    c.add("delta-opaque", b"\x01\x02\x03\x04meDu" + prng(12, 200))
+    c.add("unknown", prng(13, 100))
+
+
 def main():
     gen_img_type()
     gen_mcuboot()
     gen_full_modem()
     gen_ctx_api()
     gen_modem_delta()
+    gen_dsim_layout()
+    gen_dsim_detect()
     total = 0
     for d, _, files in os.walk(OUT):
         total += sum(os.path.getsize(os.path.join(d, f)) for f in files)
