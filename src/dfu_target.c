@@ -192,9 +192,13 @@ static int init_locked(struct dfu_ctx *ctx, const struct dfu_init_params *p, uin
 	tp.reopen = false;
 	if (ctx->cur != NULL) {
 		bool same = ctx->cur == e && ctx->img_num == p->img_num && id_equal(&ctx->id, &id);
+		bool finished = *st == DFU_STATE_DONE || *st == DFU_STATE_SCHEDULED;
 
-		if (same && (*st == DFU_STATE_DONE || *st == DFU_STATE_SCHEDULED)) {
-			return 0;
+		if (same && finished && p->expected_digest == NULL) {
+			/* As the reference: a new init after done(true) is a
+			 * new download (the same first bytes and size do not
+			 * prove the same build); the target checks a digest. */
+			same = false;
 		}
 		if (!same && download_open(*st)) {
 			return -EBUSY;
@@ -408,7 +412,10 @@ int dfu_ctx_schedule_update(struct dfu_ctx *ctx, int img_num)
 		return err;
 	}
 	if (st != DFU_STATE_DONE && st != DFU_STATE_SCHEDULED) {
-		return leave(ctx, st, -EPERM);
+		/* READY: init found no verified image (e.g. init(type, img, 0)
+		 * after a reboot when none was completed); else a download is
+		 * open or failed. */
+		return leave(ctx, st, st == DFU_STATE_READY ? -ENOENT : -EPERM);
 	}
 	err = ctx->cur->ops->schedule_update(ctx, img_num);
 	if (err == 0) {
@@ -437,6 +444,21 @@ int dfu_ctx_reset(struct dfu_ctx *ctx)
 	ctx->img_num = -1;
 	ctx->pos_known = false;
 	return leave(ctx, DFU_STATE_IDLE, 0);
+}
+
+bool dfu_error_discards(int err)
+{
+	switch (err) {
+	case -EBADMSG:
+	case -EFBIG:
+	case -EILSEQ:
+	case -EACCES:
+	case -ESTALE:
+	case -ENOTSUP:
+		return true;
+	default:
+		return false;
+	}
 }
 
 int dfu_ctx_state(const struct dfu_ctx *ctx)

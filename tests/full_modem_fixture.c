@@ -86,16 +86,23 @@ bool fmdev_has_record(struct fmdev *d, const char *key)
 	return d->kv.dev.read(d->kv.dev.ctx, key, tmp, sizeof(tmp)) >= 0;
 }
 
-int fmdev_init(struct fmdev *d, const uint8_t *f, size_t n, size_t file_size)
+int fmdev_init_digest(struct fmdev *d, const uint8_t *f, size_t n, size_t file_size,
+		      const uint8_t *digest)
 {
 	struct dfu_init_params ip = {
 		.img_type = DFU_TARGET_IMAGE_TYPE_FULL_MODEM,
 		.file_size = file_size,
 		.first = f,
 		.first_len = n < 64 ? n : 64,
+		.expected_digest = digest,
 	};
 
 	return dfu_ctx_init_ex(&d->ctx, &ip);
+}
+
+int fmdev_init(struct fmdev *d, const uint8_t *f, size_t n, size_t file_size)
+{
+	return fmdev_init_digest(d, f, n, file_size, NULL);
 }
 
 int fmdev_write(struct fmdev *d, const uint8_t *f, size_t from, size_t to, size_t chunk)

@@ -78,5 +78,9 @@ int fmdev_write(struct fmdev *d, const uint8_t *f, size_t from, size_t to, size_
 
 /* init_ex for f with its first 64 bytes (identity) and file_size. */
 int fmdev_init(struct fmdev *d, const uint8_t *f, size_t n, size_t file_size);
+/* The same with a proof of identity (the blob's SHA-256, as the manifest
+ * gives it). */
+int fmdev_init_digest(struct fmdev *d, const uint8_t *f, size_t n, size_t file_size,
+		      const uint8_t *digest);
 
 #endif /* FULL_MODEM_FIXTURE_H_ */

@@ -59,7 +59,7 @@ static int call(enum call k)
 	X(write_in_ready_returns_ok_and_goes_writing, S_READY, C_WRITE, 0, S_WRITING)              \
 	X(done_true_in_ready_returns_enodata, S_READY, C_DONE1, ENODATA, S_READY)                  \
 	X(done_false_in_ready_returns_ok_and_goes_aborted, S_READY, C_DONE0, 0, S_ABORTED)         \
-	X(schedule_in_ready_returns_eperm, S_READY, C_SCHED, EPERM, S_READY)                       \
+	X(schedule_in_ready_returns_enoent, S_READY, C_SCHED, ENOENT, S_READY)                     \
 	X(reset_in_ready_returns_ok_and_goes_idle, S_READY, C_RESET, 0, S_IDLE)                    \
 	X(init_in_writing_returns_ok_and_goes_ready, S_WRITING, C_INIT, 0, S_READY)                \
 	X(offset_get_in_writing_returns_ok, S_WRITING, C_OFF, 0, S_WRITING)                        \
@@ -82,14 +82,14 @@ static int call(enum call k)
 	X(done_false_in_failed_returns_ok_and_goes_aborted, S_FAILED, C_DONE0, 0, S_ABORTED)       \
 	X(schedule_in_failed_returns_eperm, S_FAILED, C_SCHED, EPERM, S_FAILED)                    \
 	X(reset_in_failed_returns_ok_and_goes_idle, S_FAILED, C_RESET, 0, S_IDLE)                  \
-	X(init_in_done_returns_ok_and_stays_done, S_DONE, C_INIT, 0, S_DONE)                       \
+	X(init_in_done_starts_a_new_download, S_DONE, C_INIT, 0, S_READY)                          \
 	X(offset_get_in_done_returns_ok, S_DONE, C_OFF, 0, S_DONE)                                 \
 	X(write_in_done_returns_eperm, S_DONE, C_WRITE, EPERM, S_DONE)                             \
 	X(done_true_in_done_returns_ok, S_DONE, C_DONE1, 0, S_DONE)                                \
 	X(done_false_in_done_returns_ealready, S_DONE, C_DONE0, EALREADY, S_DONE)                  \
 	X(schedule_in_done_returns_ok_and_goes_scheduled, S_DONE, C_SCHED, 0, S_SCHED)             \
 	X(reset_in_done_returns_ok_and_goes_idle, S_DONE, C_RESET, 0, S_IDLE)                      \
-	X(init_in_scheduled_returns_ok_and_stays_scheduled, S_SCHED, C_INIT, 0, S_SCHED)           \
+	X(init_in_scheduled_starts_a_new_download, S_SCHED, C_INIT, 0, S_READY)                    \
 	X(offset_get_in_scheduled_returns_ok, S_SCHED, C_OFF, 0, S_SCHED)                          \
 	X(write_in_scheduled_returns_eperm, S_SCHED, C_WRITE, EPERM, S_SCHED)                      \
 	X(done_true_in_scheduled_returns_ok, S_SCHED, C_DONE1, 0, S_SCHED)                         \

@@ -7,6 +7,8 @@
  */
 #include "cbor_gen.h"
 #include "full_modem_fixture.h"
+#include <string.h>
+
 #include "harness.h"
 
 static struct fmdev dev;
@@ -143,17 +145,19 @@ TEST(resume_with_a_corrupted_prefix_restarts_from_zero)
 	fmdev_destroy(&dev);
 }
 
-TEST(complete_download_is_reported_done_after_reboot_without_writes)
+TEST(complete_download_is_reported_done_after_reboot_with_its_digest)
 {
 	size_t n = gen(file, 6, NULL);
 	size_t off = 0;
+	uint8_t digest[32];
 
 	CHECK_OK(fmdev_create(&dev, &defaults));
 	CHECK_OK(fmdev_download(&dev, file, n, n, 4096, NULL));
+	memcpy(digest, dev.fm.p.info.digest, sizeof(digest));
 	fmdev_reboot(&dev);
 	uint32_t before = fmdev_mutations(&dev);
 
-	CHECK_OK(fmdev_init(&dev, file, n, n));
+	CHECK_OK(fmdev_init_digest(&dev, file, n, n, digest));
 	CHECK_EQ(dfu_ctx_state(&dev.ctx), DFU_STATE_DONE);
 	CHECK_OK(dfu_ctx_offset_get(&dev.ctx, &off));
 	CHECK_EQ(off, n);
@@ -162,15 +166,54 @@ TEST(complete_download_is_reported_done_after_reboot_without_writes)
 	fmdev_destroy(&dev);
 }
 
-TEST(complete_download_without_verified_record_is_verified_at_init)
+TEST(complete_download_after_reboot_without_a_digest_is_downloaded_again)
 {
-	size_t n = gen(file, 7, NULL);
+	size_t n = gen(file, 6, NULL);
+	size_t off = 1;
 
 	CHECK_OK(fmdev_create(&dev, &defaults));
 	CHECK_OK(fmdev_download(&dev, file, n, n, 4096, NULL));
 	fmdev_reboot(&dev);
-	CHECK_OK(dev.kv.dev.remove(dev.kv.dev.ctx, DFU_FULL_MODEM_VERIFIED_KEY));
 	CHECK_OK(fmdev_init(&dev, file, n, n));
+	CHECK_EQ(dfu_ctx_state(&dev.ctx), DFU_STATE_READY);
+	CHECK_OK(dfu_ctx_offset_get(&dev.ctx, &off));
+	CHECK_EQ(off, 0);
+	CHECK(!fmdev_has_record(&dev, DFU_FULL_MODEM_VERIFIED_KEY));
+	CHECK_OK(fmdev_write(&dev, file, 0, n, 4096));
+	CHECK_OK(dfu_ctx_done(&dev.ctx, true));
+	CHECK_MEM(fmdev_part(&dev), file, n);
+	fmdev_destroy(&dev);
+}
+
+TEST(complete_download_with_another_digest_is_downloaded_again)
+{
+	size_t n = gen(file, 6, NULL);
+	size_t off = 1;
+	uint8_t digest[32];
+
+	CHECK_OK(fmdev_create(&dev, &defaults));
+	CHECK_OK(fmdev_download(&dev, file, n, n, 4096, NULL));
+	memcpy(digest, dev.fm.p.info.digest, sizeof(digest));
+	digest[7] ^= 1;
+	fmdev_reboot(&dev);
+	CHECK_OK(fmdev_init_digest(&dev, file, n, n, digest));
+	CHECK_EQ(dfu_ctx_state(&dev.ctx), DFU_STATE_READY);
+	CHECK_OK(dfu_ctx_offset_get(&dev.ctx, &off));
+	CHECK_EQ(off, 0);
+	fmdev_destroy(&dev);
+}
+
+TEST(complete_download_without_verified_record_is_verified_at_init)
+{
+	size_t n = gen(file, 7, NULL);
+	uint8_t digest[32];
+
+	CHECK_OK(fmdev_create(&dev, &defaults));
+	CHECK_OK(fmdev_download(&dev, file, n, n, 4096, NULL));
+	memcpy(digest, dev.fm.p.info.digest, sizeof(digest));
+	fmdev_reboot(&dev);
+	CHECK_OK(dev.kv.dev.remove(dev.kv.dev.ctx, DFU_FULL_MODEM_VERIFIED_KEY));
+	CHECK_OK(fmdev_init_digest(&dev, file, n, n, digest));
 	CHECK_EQ(dfu_ctx_state(&dev.ctx), DFU_STATE_DONE);
 	CHECK(fmdev_has_record(&dev, DFU_FULL_MODEM_VERIFIED_KEY));
 	fmdev_destroy(&dev);
@@ -466,7 +509,9 @@ TEST_MAIN(RUN(download_in_1_byte_chunks_lands_byte_exact_and_verified);
 	  RUN(resume_after_reboot_continues_from_the_durable_offset);
 	  RUN(resume_replays_the_prefix_into_the_streaming_digest);
 	  RUN(resume_with_a_corrupted_prefix_restarts_from_zero);
-	  RUN(complete_download_is_reported_done_after_reboot_without_writes);
+	  RUN(complete_download_is_reported_done_after_reboot_with_its_digest);
+	  RUN(complete_download_after_reboot_without_a_digest_is_downloaded_again);
+	  RUN(complete_download_with_another_digest_is_downloaded_again);
 	  RUN(complete_download_without_verified_record_is_verified_at_init);
 	  RUN(completed_file_that_no_longer_verifies_is_forgotten_at_init);
 	  RUN(digest_mismatch_at_done_is_eilseq_and_discards);

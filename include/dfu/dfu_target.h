@@ -89,6 +89,11 @@ struct dfu_init_params {
 	 * dfu_ctx_img_type()); binds the download's identity to them. */
 	const void *first;
 	size_t first_len;
+	/** Optional proof of identity: the SHA-256 the target checks the image
+	 * against (MCUboot: the value of its SHA-256 TLV, as `imgtool dumpinfo`
+	 * prints it). A download completed in an earlier boot is reused only
+	 * when this matches; otherwise init starts a new download. */
+	const uint8_t *expected_digest;
 	/** Set by the dispatcher (ignored from callers): true when this is a
 	 * re-init of the same image in the same boot; the target keeps its
 	 * durable offset and drops buffered bytes. */
@@ -301,8 +306,15 @@ int dfu_ctx_done(struct dfu_ctx *ctx, bool successful);
 
 /**
  * Ask for the image to be installed (meaning per target). Only in DONE or
- * SCHEDULED. Returns 0 (state SCHEDULED); -EACCES with no target; -EPERM in
- * any other state; the target's error.
+ * SCHEDULED. Returns 0 (state SCHEDULED); -EACCES with no target; -ENOENT
+ * in READY (nothing verified to schedule: e.g. init(type, img, 0) found no
+ * verified image); -EPERM in any other state (a download is open, aborted
+ * or failed); the target's error.
+ *
+ * The reference's schedule-after-reboot pattern, init(type, img, 0) then
+ * schedule_update(img), works: init with file_size 0 goes to DONE when the
+ * target holds a verified image (MCUboot: the slot's image matches its
+ * verified record).
  */
 int dfu_ctx_schedule_update(struct dfu_ctx *ctx, int img_num);
 
@@ -314,6 +326,18 @@ int dfu_ctx_schedule_update(struct dfu_ctx *ctx, int img_num);
  * erases (stream: one erase block).
  */
 int dfu_ctx_reset(struct dfu_ctx *ctx);
+
+/**
+ * The one rule for which errors discard a download: true when err is a
+ * verdict on the image itself (the bytes can never become a good image):
+ * -EBADMSG (malformed), -EFBIG (larger than its area or slot), -EILSEQ
+ * (digest mismatch, flash does not hold what was streamed), -EACCES
+ * (signature), -ESTALE (policy: downgrade, security counter), -ENOTSUP (a
+ * feature this build cannot check, e.g. an encrypted image). Every other
+ * error (flash, store, crypto port, transport, timeout) keeps the download:
+ * init again and resume from offset_get; what was durable is kept.
+ */
+bool dfu_error_discards(int err);
 
 /** Current state (enum dfu_state). */
 int dfu_ctx_state(const struct dfu_ctx *ctx);

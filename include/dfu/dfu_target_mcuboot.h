@@ -252,6 +252,7 @@ struct dfu_mcuboot {
 	uint8_t trl_pos[3]; /* their distance from the end of the file */
 	uint8_t trl_n;
 	uint8_t magic[32]; /* tail: the file's last 32 bytes */
+	char pkey[12];     /* progress record key of the pair ("mcuboot/pNN") */
 };
 
 extern const struct dfu_target_ops dfu_target_mcuboot_ops;

@@ -334,7 +334,16 @@ static int fm_init(struct dfu_ctx *ctx, const struct dfu_init_params *ip)
 	}
 	m->stream.progress = ctx->cfg->progress;
 	m->stream.progress_user = ctx->cfg->user;
-	err = resync(m);
+	if (m->stream.status == DFU_STREAM_COMPLETE && ip->expected_digest == NULL) {
+		/* Completed earlier, no proof of identity: download again. */
+		err = forget(m);
+	} else {
+		err = resync(m);
+	}
+	if (err == DFU_TARGET_INIT_COMPLETE &&
+	    memcmp(ip->expected_digest, m->p.info.digest, DFU_SHA256_SIZE) != 0) {
+		err = forget(m); /* the caller expects another image */
+	}
 	if (err == 0 && m->p.pos == 0 && ip->first != NULL) {
 		/* Early verdict on the wrapper bytes among the first ones. */
 		struct dfu_full_modem_parser tmp;

@@ -20,16 +20,22 @@ static int raw_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	if (r == NULL) {
 		return -EINVAL;
 	}
-	if (p->reopen && r->stream.status != DFU_STREAM_CLOSED) {
-		if (r->stream.status == DFU_STREAM_COMPLETE) {
-			return DFU_TARGET_INIT_COMPLETE;
-		}
+	if (p->reopen && r->stream.status != DFU_STREAM_CLOSED &&
+	    r->stream.status != DFU_STREAM_COMPLETE) {
 		return dfu_stream_reopen(&r->stream);
 	}
 	if (r->cfg.kv == NULL) {
 		r->cfg.kv = ctx->cfg->port->kv;
 	}
 	err = dfu_stream_open(&r->stream, &r->cfg, dfu_ctx_image_id(ctx));
+	if (err == 0 && r->stream.status == DFU_STREAM_COMPLETE) {
+		/* Completed earlier: nothing proves it is the same build (the
+		 * raw target keeps no digest), so it is downloaded again. */
+		err = dfu_stream_reset(&r->stream);
+		if (err == 0) {
+			err = dfu_stream_open(&r->stream, &r->cfg, dfu_ctx_image_id(ctx));
+		}
+	}
 	if (err) {
 		return err;
 	}

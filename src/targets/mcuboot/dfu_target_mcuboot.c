@@ -287,7 +287,8 @@ static int resync(struct dfu_mcuboot *m)
  * Then it is verified as at done(true).
  * Returns DFU_TARGET_INIT_COMPLETE, SLOT_CHANGED, or an error.
  */
-static int complete_check(struct dfu_mcuboot *m, const struct dfu_image_id *id)
+static int complete_check(struct dfu_mcuboot *m, const struct dfu_image_id *id,
+			  const uint8_t *expected)
 {
 	int err = 0;
 
@@ -310,6 +311,10 @@ static int complete_check(struct dfu_mcuboot *m, const struct dfu_image_id *id)
 		 * digest, e.g. same header, other build), or changed flash */
 		return SLOT_CHANGED;
 	}
+	if (err == 0 && expected != NULL &&
+	    memcmp(expected, m->info.digest, DFU_SHA256_SIZE) != 0) {
+		return SLOT_CHANGED; /* the caller expects another image */
+	}
 	if (err == 0) {
 		err = mcuboot_verdict(&m->info, m->cfg.key_count,
 				      (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0);
@@ -318,6 +323,26 @@ static int complete_check(struct dfu_mcuboot *m, const struct dfu_image_id *id)
 		err = vrec_store(m, m->pair, m->scfg.offset, &m->info);
 	}
 	return err == 0 ? DFU_TARGET_INIT_COMPLETE : err;
+}
+
+/*
+ * init(type, img, 0) after the download (the reference's schedule-after-
+ * reboot pattern): the slot holds an image whose verified record matches
+ * it. The stream is then treated as holding that complete download.
+ */
+static bool verified_in_slot(struct dfu_mcuboot *m)
+{
+	bool stale = false;
+
+	if (secondary_check(m, m->pair, false, &m->info, &stale) != 0 || stale ||
+	    m->info.hash != DFU_MCUBOOT_CHECK_OK ||
+	    mcuboot_verdict(&m->info, m->cfg.key_count,
+			    (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0) != 0) {
+		return false;
+	}
+	m->file_size = m->info.tlv_end;
+	m->stream.status = DFU_STREAM_COMPLETE;
+	return true;
 }
 
 static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
@@ -359,7 +384,8 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 		return err ? err : resync(m);
 	}
 	if (p->reopen && m->stream.status == DFU_STREAM_COMPLETE) {
-		err = complete_check(m, dfu_ctx_image_id(ctx));
+		/* completed in this boot: verified, or verified now */
+		err = complete_check(m, dfu_ctx_image_id(ctx), p->expected_digest);
 		if (err != SLOT_CHANGED) {
 			return err;
 		}
@@ -367,6 +393,7 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	uint32_t eb = pair->secondary.flash->erase_block;
 	uint32_t size = (l.max_image_size + eb - 1u) / eb * eb;
 
+	mcuboot_key(m->pkey, 'p', (uint8_t)p->img_num);
 	m->scfg = (struct dfu_stream_cfg){
 		.flash = pair->secondary.flash,
 		.offset = image_base(pair, &l),
@@ -374,7 +401,7 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 		.buf = m->cfg.buf,
 		.buf_len = m->cfg.buf_len,
 		.kv = m->cfg.kv ? m->cfg.kv : ctx->cfg->port->kv,
-		.key = MCUBOOT_PROGRESS_KEY,
+		.key = m->pkey,
 		.checkpoint_blocks = m->cfg.checkpoint_blocks,
 		.flags = DFU_STREAM_LENGTH_LATER |
 			 ((m->cfg.flags & DFU_MCUBOOT_VERIFY_WRITES) ? DFU_STREAM_VERIFY_READBACK
@@ -389,9 +416,17 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	}
 	m->stream.progress = ctx->cfg->progress;
 	m->stream.progress_user = ctx->cfg->user;
+	if (p->file_size == 0 && verified_in_slot(m)) {
+		return DFU_TARGET_INIT_COMPLETE;
+	}
 	if (m->stream.status == DFU_STREAM_COMPLETE) {
+		/* Completed in an earlier boot: reused only with a proof of
+		 * identity (a different build can have the same header, size
+		 * and first bytes); otherwise a new download. */
 		mcuboot_parser_reset(m);
-		err = complete_check(m, dfu_ctx_image_id(ctx));
+		err = p->expected_digest == NULL
+			      ? SLOT_CHANGED
+			      : complete_check(m, dfu_ctx_image_id(ctx), p->expected_digest);
 		if (err != SLOT_CHANGED) {
 			return err;
 		}
@@ -462,9 +497,11 @@ static int mcuboot_write(void *state, const uint8_t *buf, size_t len)
 	}
 	int err = mcuboot_feed(m, buf, len, false);
 
-	if (err != 0 && m->phase != PHASE_BAD && m->stream.status != DFU_STREAM_FAILED) {
-		/* The image is malformed (not a flash error): refuse the rest,
-		 * and once flash was touched discard what is there. */
+	if (err != 0 && m->phase != PHASE_BAD && dfu_error_discards(err)) {
+		/* The image is malformed or refused by policy: refuse the rest,
+		 * and once flash was touched discard what is there. Any other
+		 * error (flash, store, hash engine) keeps it: init again and
+		 * resume (the parser is replayed from flash). */
 		m->phase = PHASE_BAD;
 		if (!m->fresh) {
 			(void)dfu_stream_reset(&m->stream);
@@ -494,7 +531,7 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 		return dfu_stream_abort(&m->stream);
 	}
 	if (m->stream.status == DFU_STREAM_COMPLETE) {
-		int err = complete_check(m, dfu_ctx_image_id(ctx));
+		int err = complete_check(m, dfu_ctx_image_id(ctx), NULL);
 
 		return err == DFU_TARGET_INIT_COMPLETE ? 0 : err == SLOT_CHANGED ? -ENOENT : err;
 	}
@@ -507,7 +544,7 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 	int err = mcuboot_tail_check(m);
 
 	if (err) {
-		return discard(m, err);
+		return discard(m, err); /* a verdict: -EBADMSG */
 	}
 	err = dfu_stream_finish(&m->stream);
 	if (err == 0) {
@@ -537,8 +574,16 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 	if (err == 0 && m->info.tlv_end != saved.tlv_end) {
 		err = -EILSEQ; /* flash does not hold what was streamed */
 	}
-	if (err) {
+	if (err == -ENOENT) {
+		err = -EILSEQ; /* no image where one was streamed: same */
+	}
+	if (dfu_error_discards(err)) {
 		return discard(m, err);
+	}
+	if (err) {
+		/* Flash read, store or crypto-port error: the complete download
+		 * stays; init again (or retry done) verifies it again. */
+		return err;
 	}
 	return vrec_store(m, m->pair, a.base, &m->info);
 }

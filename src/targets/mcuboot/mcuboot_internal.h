@@ -29,20 +29,26 @@ enum {
  * (swap_info for A = 32 sits 128 bytes before the end). */
 #define MCUBOOT_TRAILER_SPAN 160u
 
-/* Store keys: "mcuboot/p" (stream progress), "mcuboot/vN" (verified). */
+/* Store keys, one pair each: "mcuboot/pNN" (stream progress), "mcuboot/vNN"
+ * (verified), NN = the pair's index in two decimal digits. */
 #define DFU_MCUBOOT_KEY_LEN 12
-#define MCUBOOT_PROGRESS_KEY "mcuboot/p"
 
-static inline void mcuboot_vkey(char key[DFU_MCUBOOT_KEY_LEN], uint8_t pair)
+static inline void mcuboot_key(char key[DFU_MCUBOOT_KEY_LEN], char kind, uint8_t pair)
 {
-	static const char base[] = "mcuboot/v";
+	static const char base[] = "mcuboot/";
 
 	for (size_t i = 0; i < sizeof(base) - 1; i++) {
 		key[i] = base[i];
 	}
-	key[sizeof(base) - 1] = (char)('0' + pair / 10);
-	key[sizeof(base)] = (char)('0' + pair % 10);
-	key[sizeof(base) + 1] = '\0';
+	key[sizeof(base) - 1] = kind;
+	key[sizeof(base)] = (char)('0' + pair / 10);
+	key[sizeof(base) + 1] = (char)('0' + pair % 10);
+	key[sizeof(base) + 2] = '\0';
+}
+
+static inline void mcuboot_vkey(char key[DFU_MCUBOOT_KEY_LEN], uint8_t pair)
+{
+	mcuboot_key(key, 'v', pair);
 }
 
 void mcuboot_parser_reset(struct dfu_mcuboot *m);
