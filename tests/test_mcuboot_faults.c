@@ -285,7 +285,17 @@ TEST(power_cut_at_every_op_of_pair_1_leaves_pair_0_complete_and_schedulable)
 		if (err == 0) {
 			err = dfu_ctx_schedule_update(&d.ctx, 0);
 		}
-		bool ok0 = err == 0 && requested_and_verified(0) &&
+		/* and a re-init with its digest finds it complete */
+		struct dfu_init_params p0 = params(0, v->data, v->len);
+
+		p0.expected_digest = v->digest;
+		if (err == 0) {
+			d.ctx = (struct dfu_ctx){0};
+			fdev_reboot();
+			err = dfu_ctx_init_ex(&d.ctx, &p0);
+		}
+		bool ok0 = err == 0 && dfu_ctx_state(&d.ctx) == DFU_STATE_DONE &&
+			   requested_and_verified(0) &&
 			   memcmp(mdev_secondary(&d, 0), v->data, v->len) == 0;
 		/* and pair 1 resumes to an exact image */
 		d.ctx = (struct dfu_ctx){0};
