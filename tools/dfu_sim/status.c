@@ -235,35 +235,43 @@ static int in_progress(struct dsim_device *d, const char *key, unsigned *img, ui
 	return 0;
 }
 
+static void progress_line(bool json, FILE *f, bool *any, const char *what, unsigned img,
+			  uint32_t dur, uint32_t size)
+{
+	if (json) {
+		fprintf(f,
+			"%s{\"type\":\"%s\",\"image\":%u,\"durable\":%" PRIu32 ",\"size\":%" PRIu32
+			"}",
+			*any ? "," : "", what, img, dur, size);
+	} else {
+		fprintf(f,
+			"  download in progress: %s image %u, %" PRIu32 " of %" PRIu32
+			" bytes durable (apply the same artifact to resume)\n",
+			what, img, dur, size);
+	}
+	*any = true;
+}
+
+/* The stream checkpoint records (docs/records.md): "mcuboot/pNN" per pair,
+ * "fmfu/p" for the full modem partition. */
 static void progress_report(struct dsim_device *d, bool json, FILE *f)
 {
-	static const struct {
-		const char *key, *what;
-	} recs[] = {{"mcuboot/p", "mcuboot"}, {"fmfu/p", "full_modem"}};
 	bool any = false;
+	unsigned img;
+	uint32_t dur, size;
+	char key[16];
 
 	if (json) {
 		fprintf(f, ",\"downloads_in_progress\":[");
 	}
-	for (size_t i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
-		unsigned img;
-		uint32_t dur, size;
-
-		if (in_progress(d, recs[i].key, &img, &dur, &size) != 0) {
-			continue;
+	for (unsigned i = 0; i < d->board.pair_count && i < 100; i++) {
+		snprintf(key, sizeof(key), "mcuboot/p%02u", i);
+		if (in_progress(d, key, &img, &dur, &size) == 0) {
+			progress_line(json, f, &any, "mcuboot", img, dur, size);
 		}
-		if (json) {
-			fprintf(f,
-				"%s{\"type\":\"%s\",\"image\":%u,\"durable\":%" PRIu32
-				",\"size\":%" PRIu32 "}",
-				any ? "," : "", recs[i].what, img, dur, size);
-		} else {
-			fprintf(f,
-				"  download in progress: %s image %u, %" PRIu32 " of %" PRIu32
-				" bytes durable (apply the same artifact to resume)\n",
-				recs[i].what, img, dur, size);
-		}
-		any = true;
+	}
+	if (in_progress(d, "fmfu/p", &img, &dur, &size) == 0) {
+		progress_line(json, f, &any, "full_modem", img, dur, size);
 	}
 	if (json) {
 		fprintf(f, "]");
