@@ -8,6 +8,7 @@
 
 #include "dfu/dfu_identify.h"
 #include "dfu/dfu_target.h"
+#include "dfu_util.h"
 
 static bool type_compiled_in(int type)
 {
@@ -200,7 +201,15 @@ static int init_locked(struct dfu_ctx *ctx, const struct dfu_init_params *p, uin
 			 * prove the same build); the target checks a digest. */
 			same = false;
 		}
-		if (!same && download_open(*st)) {
+		/* Another file of the same target and image number replaces a
+		 * download that has taken nothing since its init (READY: e.g.
+		 * NCS's init(type, 0, 0) followed by init(type, 0, size)); while
+		 * bytes are moving (WRITING) or after a failed write (FAILED:
+		 * init the same file again to resume) it is refused, as is
+		 * another target or image number while a download is open. */
+		bool other = ctx->cur != e || ctx->img_num != p->img_num || *st != DFU_STATE_READY;
+
+		if (!same && other && download_open(*st)) {
 			return -EBUSY;
 		}
 		tp.reopen = same;
@@ -256,6 +265,12 @@ int dfu_ctx_init(struct dfu_ctx *ctx, int img_type, int img_num, size_t file_siz
 	return dfu_ctx_init_ex(ctx, &p);
 }
 
+/* The byte the next write starts with: room counts down to the end. */
+static uint32_t next_byte(const struct dfu_ctx *ctx)
+{
+	return (ctx->id.file_size == 0 ? UINT32_MAX : ctx->id.file_size) - ctx->room;
+}
+
 /* Ask the target where the download stands (outside a write session: the
  * durable offset) and derive the room left; called BUSY. */
 static int locate(struct dfu_ctx *ctx)
@@ -266,9 +281,10 @@ static int locate(struct dfu_ctx *ctx)
 	if (err == 0) {
 		uint32_t fs = ctx->id.file_size;
 
-		ctx->next = off > UINT32_MAX ? UINT32_MAX : (uint32_t)off;
-		ctx->room =
-			fs == 0 ? UINT32_MAX - ctx->next : (ctx->next < fs ? fs - ctx->next : 0);
+		uint32_t next = off > UINT32_MAX ? UINT32_MAX : (uint32_t)off;
+		uint32_t end = fs == 0 ? UINT32_MAX : fs;
+
+		ctx->room = next < end ? end - next : 0;
 		ctx->pos_known = true;
 	}
 	return err;
@@ -290,12 +306,12 @@ int dfu_ctx_offset_get(struct dfu_ctx *ctx, size_t *offset)
 		return err;
 	}
 	if (st == DFU_STATE_WRITING) {
-		*offset = ctx->next; /* bytes accepted: the next one expected */
+		*offset = next_byte(ctx); /* bytes accepted: the next one expected */
 		return leave(ctx, st, 0);
 	}
 	err = locate(ctx);
 	if (err == 0) {
-		*offset = ctx->next;
+		*offset = next_byte(ctx);
 	}
 	if (st != DFU_STATE_READY) {
 		ctx->pos_known = false;
@@ -304,7 +320,7 @@ int dfu_ctx_offset_get(struct dfu_ctx *ctx, size_t *offset)
 }
 
 /* Everything but the hot path of dfu_ctx_write(). */
-static int write_slow(struct dfu_ctx *ctx, const void *buf, size_t len)
+static DFU_NOINLINE int write_slow(struct dfu_ctx *ctx, const void *buf, size_t len)
 {
 	if (ctx == NULL) {
 		return -EINVAL;
@@ -341,15 +357,15 @@ static int write_slow(struct dfu_ctx *ctx, const void *buf, size_t len)
 
 int dfu_ctx_write(struct dfu_ctx *ctx, const void *buf, size_t len)
 {
-	/* Hot path: every chunk of a download lands here. */
+	/* Hot path: every chunk of a download lands here. BUSY while the
+	 * target runs (its progress callback may call back in). */
 	if (ctx != NULL && ctx->state == DFU_STATE_WRITING && buf != NULL && len <= ctx->room) {
+		ctx->room -= (uint32_t)len; /* the next byte is end - room */
 		ctx->state = DFU_STATE_BUSY;
 		int err = ctx->write(ctx->wstate, buf, len);
 
 		if (err == 0) {
 			ctx->state = DFU_STATE_WRITING;
-			ctx->next += (uint32_t)len;
-			ctx->room -= (uint32_t)len;
 			return 0;
 		}
 		ctx->state = DFU_STATE_FAILED; /* the target may have taken a part */
@@ -485,15 +501,67 @@ struct dfu_ctx *dfu_target_default_ctx(void)
 	return &default_ctx;
 }
 
+int dfu_target_default_ready(void)
+{
+	if (default_ctx.cfg != NULL) {
+		return 0;
+	}
+	if (default_ctx.state == DFU_STATE_BUSY) {
+		return -EDEADLK;
+	}
+	const struct dfu_config *cfg = dfu_target_platform_config();
+
+	if (cfg == NULL) {
+		return -ENODEV;
+	}
+	return dfu_ctx_setup(&default_ctx, cfg);
+}
+
 enum dfu_target_image_type dfu_target_img_type(const void *buf, size_t len)
 {
-	return dfu_ctx_img_type(&default_ctx, buf, len);
+	static const uint8_t order[] = {DFU_TARGET_IMAGE_TYPE_MCUBOOT,
+					DFU_TARGET_IMAGE_TYPE_MODEM_DELTA,
+					DFU_TARGET_IMAGE_TYPE_FULL_MODEM};
+
+	if (buf == NULL || len < DFU_TARGET_MIN_SIZE_IDENTIFY_BUF) {
+		return DFU_TARGET_IMAGE_TYPE_NONE;
+	}
+	if (dfu_target_default_ready() == 0) {
+		/* remembers the identity prefix; NONE unless registered */
+		enum dfu_target_image_type t = dfu_ctx_img_type(&default_ctx, buf, len);
+
+		if (t != DFU_TARGET_IMAGE_TYPE_NONE) {
+			return t;
+		}
+	}
+	/* As NCS: what is compiled in, registered or not. */
+	for (size_t i = 0; i < sizeof(order); i++) {
+		if (dfu_identify_builtin(order[i], buf, len)) {
+			return (enum dfu_target_image_type)order[i];
+		}
+	}
+	return DFU_TARGET_IMAGE_TYPE_NONE;
+}
+
+enum dfu_target_image_type dfu_target_smp_img_type_check(const void *buf, size_t len)
+{
+#if DFU_CONFIG_TARGET_SMP
+	if (dfu_identify_mcuboot(buf, len)) {
+		return DFU_TARGET_IMAGE_TYPE_SMP;
+	}
+#else
+	(void)buf;
+	(void)len;
+#endif
+	return DFU_TARGET_IMAGE_TYPE_NONE;
 }
 
 int dfu_target_init(int img_type, int img_num, size_t file_size, dfu_target_callback_t cb)
 {
-	if (default_ctx.cfg == NULL) {
-		return -EACCES;
+	int err = dfu_target_default_ready();
+
+	if (err) {
+		return err;
 	}
 	return dfu_ctx_init(&default_ctx, img_type, img_num, file_size, cb);
 }
@@ -505,7 +573,16 @@ int dfu_target_offset_get(size_t *offset)
 
 int dfu_target_write(const void *buf, size_t len)
 {
-	return dfu_ctx_write(&default_ctx, buf, len);
+	int err = dfu_ctx_write(&default_ctx, buf, len);
+
+	/* NCS consumers report -EINVAL from write as an invalid update: a
+	 * target's verdict on the image (the write failed: FAILED) maps to it;
+	 * the dispatcher's own errors (-EACCES: no target, ...) do not. */
+	if (err != 0 && err != -EFBIG && dfu_error_discards(err) &&
+	    default_ctx.state == DFU_STATE_FAILED) {
+		return -EINVAL;
+	}
+	return err;
 }
 
 int dfu_target_done(bool successful)

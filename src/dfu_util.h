@@ -9,6 +9,14 @@
 
 #include <stdint.h>
 
+/* Keep a cold path out of its caller (the hot path stays without a stack
+ * frame). A hint only: empty where the compiler has no such attribute. */
+#if defined(__GNUC__) || defined(__clang__)
+#define DFU_NOINLINE __attribute__((noinline))
+#else
+#define DFU_NOINLINE
+#endif
+
 static inline uint32_t dfu_get_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |

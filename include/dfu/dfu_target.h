@@ -49,13 +49,22 @@ extern "C" {
 
 /* ==== Seed types (values fixed; they never change) ====================== */
 
-/** Image types: bit values; the ANY_* values are masks for filtering only. */
+/**
+ * Image types: bit values, NCS's. The ANY_* values are masks for filtering
+ * only (init refuses them). ANY is 135 as in NCS since the CUSTOM type
+ * (MCUBOOT | MODEM_DELTA | FULL_MODEM | CUSTOM); NCS releases before CUSTOM
+ * had 7, and a mask test (type & ANY) == type gives the same answer for
+ * every type those releases know. SMP and SUIT are not part of ANY (as in
+ * NCS). SUIT (NCS 2024-05 to 2025-07) is defined for source compatibility
+ * only: no SUIT target exists here (init: -ENOTSUP).
+ */
 enum dfu_target_image_type {
 	DFU_TARGET_IMAGE_TYPE_NONE = 0,
 	DFU_TARGET_IMAGE_TYPE_MCUBOOT = 1,
 	DFU_TARGET_IMAGE_TYPE_MODEM_DELTA = 2,
 	DFU_TARGET_IMAGE_TYPE_FULL_MODEM = 4,
-	DFU_TARGET_IMAGE_TYPE_SMP = 8, /**< Reserved; not implemented. */
+	DFU_TARGET_IMAGE_TYPE_SMP = 8, /**< Identified only (dfu_target_smp.h). */
+	DFU_TARGET_IMAGE_TYPE_SUIT = 16, /**< Not implemented (init: -ENOTSUP). */
 	DFU_TARGET_IMAGE_TYPE_CUSTOM = 128,
 	DFU_TARGET_IMAGE_TYPE_ANY_APPLICATION = 1,
 	DFU_TARGET_IMAGE_TYPE_ANY_MODEM = 6,
@@ -141,6 +150,9 @@ struct dfu_target_entry {
 	void *state;
 };
 
+/** A platform's device handle (Zephyr's struct device); opaque here. */
+struct device;
+
 /** Everything a context needs; caller-owned, must outlive the context. */
 struct dfu_config {
 	const struct dfu_port *port;            /**< Store, clock. */
@@ -148,6 +160,10 @@ struct dfu_config {
 	size_t target_count;
 	dfu_progress_cb_t progress; /**< Optional: durable bytes / total. */
 	void *user;                 /**< Passed to progress. */
+	/** Optional: the flash behind a device handle, for the NCS calls that
+	 *  name a device (dfu_target_stream_init(), dfu_target_full_modem_cfg());
+	 *  NULL (or a NULL result): those calls return -ENODEV. */
+	const struct dfu_flash *(*device_flash)(const struct device *dev);
 };
 
 /** Context states. */
@@ -175,8 +191,8 @@ struct dfu_ctx {
 	dfu_target_callback_t evt_cb;
 	int img_num;
 	int last_err;
-	uint32_t next; /* the byte the next write starts with (pos_known) */
-	uint32_t room; /* bytes the download may still take (pos_known) */
+	uint32_t room; /* bytes the download may still take (pos_known): the
+			* next byte is file_size (or 2^32 - 1) - room */
 	uint8_t state; /* enum dfu_state */
 	bool pos_known;
 	/* identity prefix from the last dfu_ctx_img_type(); kept until the
@@ -360,25 +376,91 @@ static inline const struct dfu_image_id *dfu_ctx_image_id(const struct dfu_ctx *
 /* ==== Seed API (default context) ========================================= */
 
 /**
- * Configure the default context used by the dfu_target_* functions below.
- * Must be called before them (they return -EACCES, or NONE for
- * dfu_target_img_type(), otherwise). Same rules as dfu_ctx_setup().
+ * The platform's configuration of the default context (the hook that lets
+ * NCS code use the seed API without a setup call). The platform defines this
+ * function (by hand or with DFU_TARGET_PLATFORM_CONFIG()); the first seed
+ * call that needs a configuration (img_type, init, the NCS calls of
+ * dfu_target_mcuboot_set_buf(), dfu_target_stream_init(),
+ * dfu_target_full_modem_cfg()) calls it, and sets the default context up with
+ * what it returns (dfu_ctx_setup() rules). It may do platform work first
+ * (e.g. initialise a crypto port); it runs again on a later call until it
+ * has returned a configuration that sets up. dfu_target_setup() replaces it.
+ *
+ * Linking: libdfu.a carries a default definition, alone in its own object
+ * (src/dfu_platform_default.c), that returns NULL. A static linker takes an
+ * archive member only for a symbol still undefined, so a definition in one
+ * of the application's objects (or a library linked before libdfu.a) is
+ * used and the default is never pulled in: no weak symbols, any toolchain.
+ * A build that links the library whole (--whole-archive, object libraries,
+ * the Zephyr module) leaves that file out (CMake: DFU_PLATFORM_DEFAULT_HOOK
+ * OFF) and must define the hook.
+ *
+ * With no configuration (the default hook, or NULL), the seed calls fail:
+ * init -ENODEV; offset_get, write, done, reset, schedule_update -EACCES (no
+ * current target); img_type still classifies (compiled-in types).
+ */
+const struct dfu_config *dfu_target_platform_config(void);
+
+/** Define the platform hook to return cfg (an expression, evaluated on each
+ *  call): DFU_TARGET_PLATFORM_CONFIG(&my_dfu_config) at file scope. */
+#define DFU_TARGET_PLATFORM_CONFIG(cfg)                                                            \
+	const struct dfu_config *dfu_target_platform_config(void)                                  \
+	{                                                                                          \
+		return (cfg);                                                                      \
+	}
+
+/**
+ * Configure the default context used by the dfu_target_* functions below
+ * (optional: without it the platform hook above configures it). Same rules
+ * as dfu_ctx_setup().
  */
 int dfu_target_setup(const struct dfu_config *cfg);
+
+/**
+ * Make sure the default context is configured: 0 when it is (by
+ * dfu_target_setup() or the platform hook), -ENODEV when no configuration
+ * is available, or the dfu_ctx_setup() error of the hook's configuration.
+ * For the NCS compatibility calls (per-target entry points).
+ */
+int dfu_target_default_ready(void);
 
 /** The default context (to mix seed and context calls). */
 struct dfu_ctx *dfu_target_default_ctx(void);
 
-/** See dfu_ctx_img_type(). */
+/**
+ * The image type of the first fragment, as NCS: the first of MCUBOOT,
+ * MODEM_DELTA, FULL_MODEM that is compiled in (DFU_CONFIG_TARGET_*) and whose
+ * magic matches, then CUSTOM through the identify() of a CUSTOM target
+ * registered on the default context; NONE for len < 32, NULL, or no match.
+ * Works with or without a configuration (registered targets do not narrow
+ * it: a type that is compiled in but not registered is reported, and init
+ * then answers -ENOTSUP). SMP is never reported (dfu_target_smp_img_type_check()).
+ * Remembers the fragment's identity for the next init, as dfu_ctx_img_type().
+ */
 enum dfu_target_image_type dfu_target_img_type(const void *buf, size_t len);
 
-/** See dfu_ctx_init(). */
+/** SMP images (MCUboot format for an external MCU): SMP when SMP is
+ *  compiled in (DFU_CONFIG_TARGET_SMP) and buf starts with the MCUboot
+ *  magic, else NONE (also len < 32). Declared here as in NCS. */
+enum dfu_target_image_type dfu_target_smp_img_type_check(const void *buf, size_t len);
+
+/** See dfu_ctx_init(). Without a configuration (no dfu_target_setup(), no
+ *  platform hook): -ENODEV. */
 int dfu_target_init(int img_type, int img_num, size_t file_size, dfu_target_callback_t cb);
 
 /** See dfu_ctx_offset_get(). */
 int dfu_target_offset_get(size_t *offset);
 
-/** See dfu_ctx_write(). Unlike the reference, NULL buf gives -EINVAL. */
+/**
+ * See dfu_ctx_write(), with one mapping for NCS's consumers: an error that
+ * is a verdict on the image (dfu_error_discards(): -EBADMSG, -EILSEQ,
+ * -EACCES, -ESTALE, -ENOTSUP), i.e. a malformed or refused image, is
+ * returned as -EINVAL, the code fota_download reports as an invalid update
+ * (FOTA_DOWNLOAD_ERROR_CAUSE_INVALID_UPDATE) and lwm2m_firmware as an
+ * integrity failure. -EFBIG stays -EFBIG (too big: LwM2M "out of storage").
+ * The precise error: dfu_ctx_last_result(dfu_target_default_ctx()).
+ * Unlike the reference, NULL buf gives -EINVAL (not -EACCES).
+ */
 int dfu_target_write(const void *buf, size_t len);
 
 /** See dfu_ctx_done(). */
