@@ -128,6 +128,20 @@ TEST(init_of_other_file_while_failed_returns_ebusy)
 	CHECK_EQ(dfu_ctx_state(&dev.ctx), DFU_STATE_FAILED);
 }
 
+/* Issue 14: NCS re-inits the same target and image number as often as it
+ * likes (init(type, 0, 0) then init(type, 0, size)): in READY, with nothing
+ * taken since the init, another file replaces the download. */
+TEST(init_of_other_file_in_ready_replaces_it)
+{
+	CHECK_OK(enter(S_READY));
+	CHECK_OK(init_img(&dev.ctx, img, N - 1));
+	CHECK_EQ(dfu_ctx_state(&dev.ctx), DFU_STATE_READY);
+	CHECK_EQ(dfu_ctx_image_id(&dev.ctx)->file_size, N - 1);
+	CHECK_OK(init_img(&dev.ctx, img, N));
+	CHECK_OK(finish(&dev.ctx, img, offset_of(&dev.ctx), N));
+	CHECK_MEM(dev_area(&dev), img, N);
+}
+
 TEST(init_of_other_img_num_while_open_returns_ebusy)
 {
 	struct dfu_init_params p = {
@@ -552,7 +566,8 @@ TEST(last_result_returns_the_last_error)
 	CHECK_ERR(dfu_ctx_last_result(&dev.ctx), EACCES); /* a success keeps it */
 	CHECK_ERR(dfu_ctx_write(&dev.ctx, NULL, 1), EINVAL);
 	CHECK_ERR(dfu_ctx_last_result(&dev.ctx), EINVAL);
-	CHECK_ERR(init_img(&dev.ctx, img, N + 1), EBUSY);
+	CHECK_OK(dfu_ctx_write(&dev.ctx, img, 10));
+	CHECK_ERR(init_img(&dev.ctx, img, N + 1), EBUSY); /* other file while writing */
 	CHECK_ERR(dfu_ctx_last_result(&dev.ctx), EBUSY);
 }
 
@@ -572,6 +587,7 @@ TEST_MAIN(RUN(init_with_mask_or_unknown_type_returns_enotsup);
 	  RUN(reinit_of_same_image_in_writing_keeps_durable_offset_without_flash_ops);
 	  RUN(init_of_other_file_while_open_returns_ebusy);
 	  RUN(init_of_other_file_while_failed_returns_ebusy);
+	  RUN(init_of_other_file_in_ready_replaces_it);
 	  RUN(init_of_other_img_num_while_open_returns_ebusy);
 	  RUN(init_with_unsupported_type_leaves_open_download_untouched);
 	  RUN(init_of_other_file_after_abort_starts_at_offset_0);

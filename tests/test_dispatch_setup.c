@@ -177,10 +177,14 @@ TEST(mcuboot_magic_without_registered_mcuboot_target_is_none)
 	CHECK_EQ(dfu_ctx_img_type(&dev.ctx, mbuf(0, SIZE_MAX, 0), 64), NONE);
 }
 
-/* Documented: before dfu_target_setup() dfu_target_img_type() returns NONE. */
-TEST(seed_img_type_before_setup_is_none)
+/* Documented (issue 14): without a configuration dfu_target_img_type()
+ * classifies by the compiled-in types, as NCS. */
+TEST(seed_img_type_before_setup_classifies_compiled_in_types)
 {
-	CHECK_EQ(dfu_target_img_type(mbuf(0, SIZE_MAX, 0), 64), NONE);
+	for (int i = 0; i < 3; i++) {
+		CHECK_EQ(dfu_target_img_type(mbuf(i, SIZE_MAX, 0), 64), magics[i].type);
+	}
+	CHECK_EQ(dfu_target_img_type(img, 64), NONE);
 }
 
 TEST(seed_img_type_detects_each_magic)
@@ -197,11 +201,12 @@ TEST(seed_img_type_detects_each_magic)
 
 /* ---- setup --------------------------------------------------------------- */
 
-TEST(seed_calls_before_setup_return_eacces)
+/* No setup and no platform hook: init -ENODEV, the rest -EACCES. */
+TEST(seed_calls_before_setup_return_enodev_and_eacces)
 {
 	size_t off;
 
-	CHECK_ERR(dfu_target_init(CUSTOM, 0, 100, NULL), EACCES);
+	CHECK_ERR(dfu_target_init(CUSTOM, 0, 100, NULL), ENODEV);
 	CHECK_ERR(dfu_target_offset_get(&off), EACCES);
 	CHECK_ERR(dfu_target_write(img, 10), EACCES);
 	CHECK_ERR(dfu_target_done(true), EACCES);
@@ -339,7 +344,8 @@ TEST(seed_api_runs_a_full_download)
 
 TEST_MAIN(
 	/* first: the default context must not have been set up yet */
-	RUN(seed_img_type_before_setup_is_none); RUN(seed_calls_before_setup_return_eacces);
+	RUN(seed_img_type_before_setup_classifies_compiled_in_types);
+	RUN(seed_calls_before_setup_return_enodev_and_eacces);
 	RUN(each_magic_at_its_offset_is_detected);
 	RUN(modem_delta_is_detected_whatever_bytes_0_to_3);
 	RUN(buffer_of_31_bytes_with_valid_magic_is_none); RUN(null_buffer_is_none);

@@ -63,7 +63,7 @@ enum dfu_target_image_type {
 	DFU_TARGET_IMAGE_TYPE_MCUBOOT = 1,
 	DFU_TARGET_IMAGE_TYPE_MODEM_DELTA = 2,
 	DFU_TARGET_IMAGE_TYPE_FULL_MODEM = 4,
-	DFU_TARGET_IMAGE_TYPE_SMP = 8, /**< Identified only (dfu_target_smp.h). */
+	DFU_TARGET_IMAGE_TYPE_SMP = 8,   /**< Identified only (dfu_target_smp.h). */
 	DFU_TARGET_IMAGE_TYPE_SUIT = 16, /**< Not implemented (init: -ENOTSUP). */
 	DFU_TARGET_IMAGE_TYPE_CUSTOM = 128,
 	DFU_TARGET_IMAGE_TYPE_ANY_APPLICATION = 1,
@@ -403,10 +403,10 @@ const struct dfu_config *dfu_target_platform_config(void);
 
 /** Define the platform hook to return cfg (an expression, evaluated on each
  *  call): DFU_TARGET_PLATFORM_CONFIG(&my_dfu_config) at file scope. */
-#define DFU_TARGET_PLATFORM_CONFIG(cfg)                                                            \
-	const struct dfu_config *dfu_target_platform_config(void)                                  \
-	{                                                                                          \
-		return (cfg);                                                                      \
+#define DFU_TARGET_PLATFORM_CONFIG(cfg)                           \
+	const struct dfu_config *dfu_target_platform_config(void) \
+	{                                                         \
+		return (cfg);                                     \
 	}
 
 /**

@@ -107,10 +107,13 @@
 #ifndef DFU_TARGET_FULL_MODEM_H_
 #define DFU_TARGET_FULL_MODEM_H_
 
+#include <sys/types.h>
+
 #include "dfu/dfu_config.h"
 #include "dfu/dfu_sha256.h"
 #include "dfu/dfu_stream.h"
 #include "dfu/dfu_target.h"
+#include "dfu/dfu_target_ncs.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -216,6 +219,48 @@ dfu_full_modem_report(const struct dfu_full_modem *fm)
  * -EINVAL for NULL arguments or no flash; flash and store errors.
  */
 int dfu_full_modem_stored(const struct dfu_full_modem *fm, struct dfu_full_modem_info *out);
+
+/* ---- nRF Connect SDK configuration API (names and fields as NCS) ---- */
+
+/** A flash area for the full modem file (NCS). */
+struct dfu_target_fmfu_fdev {
+	const struct device *dev; /**< Flash device (the configuration's
+				       device_flash() maps it). */
+	off_t offset;             /**< Area start in dev. */
+	size_t size;              /**< Area size; 0 = up to the end of dev. */
+};
+
+/** Parameters of dfu_target_full_modem_cfg() (NCS). */
+struct dfu_target_full_modem_params {
+	uint8_t *buf;                     /**< Staging buffer. */
+	size_t len;                       /**< Its length. */
+	struct dfu_target_fmfu_fdev *dev; /**< Ignored with
+					       DFU_CONFIG_FULL_MODEM_USE_EXT_PARTITION. */
+};
+
+/**
+ * Configure the full modem target registered in the default context's
+ * configuration (dfu_target.h; the platform hook is called if needed): its
+ * staging buffer, and unless DFU_CONFIG_FULL_MODEM_USE_EXT_PARTITION (alias
+ * CONFIG_DFU_TARGET_FULL_MODEM_USE_EXT_PARTITION) its flash area (the
+ * partition the configuration gives otherwise). Returns 0; -EALREADY when
+ * already configured (as NCS; dfu_target_ncs_forget() clears that);
+ * -EINVAL for NULL params or buf, len 0, a NULL dev or dev->dev (without
+ * the partition option), a negative offset, or sizes over 4 GiB; -ENODEV no
+ * configuration, or no flash for dev->dev; -ENOTSUP no full modem target
+ * registered; -EBUSY while a full modem download is open. The target checks
+ * the rest at init (-ENODEV partition too small, -EINVAL geometry).
+ * Unlike NCS, the target also works without this call when the platform's
+ * configuration sets its flash and buffer (NCS: every op -EPERM).
+ */
+int dfu_target_full_modem_cfg(const struct dfu_target_full_modem_params *params);
+
+/**
+ * The area given to dfu_target_full_modem_cfg() (with the partition option:
+ * dev NULL and the target's offset and size). -EPERM when not configured,
+ * -EINVAL for NULL fdev.
+ */
+int dfu_target_full_modem_fdev_get(struct dfu_target_fmfu_fdev *const fdev);
 
 #ifdef __cplusplus
 }

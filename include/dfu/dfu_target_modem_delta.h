@@ -143,6 +143,7 @@
 #include "dfu/dfu_modem.h"
 #include "dfu/dfu_stream.h"
 #include "dfu/dfu_target.h"
+#include "dfu/dfu_target_ncs.h" /* NCS's dfu_target_modem_delta_*() */
 
 #ifdef __cplusplus
 extern "C" {
