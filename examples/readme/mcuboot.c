@@ -12,7 +12,7 @@
 #include "dfu/dfu_errname.h"
 #include "dfu/dfu_target.h"
 #include "dfu/dfu_target_mcuboot.h"
-#include "dfu_crypto_mbedtls.h"
+#include "dfu_crypto_psa.h"
 #include "ram_port.h"
 
 #define int_flash my_flash
@@ -46,16 +46,18 @@ static struct dfu_mcuboot mcuboot = {
 static const struct dfu_target_entry targets[] = {{&dfu_target_mcuboot_ops, &mcuboot}};
 
 /* Keys need a crypto port that verifies them (without one, setup refuses
- * the configuration). On the host: the mbedTLS port. */
-static struct dfu_crypto_mbedtls mbed;
+ * the configuration): here the PSA Crypto port, as on nRF91/nRF53 (TF-M,
+ * nrf_security) and Zephyr; on the host it runs on mbedTLS's PSA. */
+static struct dfu_crypto_psa psa;
 static struct dfu_crypto crypto;
 static struct dfu_port port = {.kv = &my_kv, .crypto = &crypto};
 static const struct dfu_config cfg = {.port = &port, .targets = targets, .target_count = 1};
 
 static int app_dfu_setup(void)
 {
-	dfu_crypto_mbedtls_init(&mbed, &crypto, true);
-	return dfu_target_setup(&cfg);
+	int err = dfu_crypto_psa_init(&psa, &crypto, true);
+
+	return err ? err : dfu_target_setup(&cfg);
 }
 /* README: end */
 
@@ -96,6 +98,6 @@ int main(int argc, char **argv)
 	}
 	printf("readme mcuboot example: %s\n",
 	       err == 0 ? "verified, test upgrade requested" : dfu_errno_name(err));
-	dfu_crypto_mbedtls_free(&mbed);
+	dfu_crypto_psa_free(&psa);
 	return err == 0 ? 0 : 1;
 }
