@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcuboot_img.h"
 #include "support.h"
 
 #define SMALL_SLOT_SECTORS 8u
@@ -19,6 +20,7 @@ static void ctx_build(struct mdev *d)
 	d->mcuboot.cfg.flags = d->o.flags;
 	d->mcuboot.cfg.keys = d->o.keys;
 	d->mcuboot.cfg.key_count = d->o.key_count;
+	d->mcuboot.cfg.profile = d->o.profile;
 	d->entry.ops = &dfu_target_mcuboot_ops;
 	d->entry.state = &d->mcuboot;
 	d->port.kv = &d->kv.dev;
@@ -81,8 +83,27 @@ int mdev_create(struct mdev *d, const struct mdev_opts *o)
 	}
 	d->board.pairs = d->pairs;
 	d->board.pair_count = 3;
+	if (!d->o.empty_primary) {
+		for (int i = 0; i < 3; i++) {
+			mdev_running(d, i, 0, 0, 0, 0);
+		}
+	}
 	ctx_build(d);
 	return 0;
+}
+
+void mdev_running(struct mdev *d, int pair, uint8_t major, uint8_t minor, uint16_t revision,
+		  uint32_t build)
+{
+	static const uint8_t payload[64] = {1, 2, 3, 4};
+	uint8_t img[0x200 + 64 + 128];
+	size_t n = 0;
+	struct mcuboot_img_params p = {.version = {major, minor, revision, build}};
+
+	if (mcuboot_img_build(&p, payload, sizeof(payload), img, sizeof(img), &n) != 0) {
+		abort();
+	}
+	mdev_program(d, d->pairs[pair].primary.offset, img, n);
 }
 
 void mdev_reboot(struct mdev *d)

@@ -6,6 +6,7 @@
  *           (move: primary one sector larger; offset: secondary one
  *           sector larger), A = align
  *   pair 1, 2: small pairs of 8 sectors each after pair 0
+ *   every primary holds a running image (0.0.0+0) unless empty_primary
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -28,7 +29,10 @@ struct mdev_opts {
 	const struct dfu_crypto *crypto;
 	const struct dfu_mcuboot_key *keys;
 	uint8_t key_count;
-	uint32_t flash_size; /* 0 = enough for the pairs */
+	uint32_t flash_size;                       /* 0 = enough for the pairs */
+	bool empty_primary;                        /* no running image (default: a hash-only 0.0.0+0
+						      image in every primary, as on a real device) */
+	const struct dfu_mcuboot_profile *profile; /* cfg.profile (NULL = default) */
 };
 
 struct mdev {
@@ -61,6 +65,11 @@ uint8_t *mdev_secondary(struct mdev *d, int pair);
  * done(true). Returns 0 or the first error.
  */
 int mdev_download(struct mdev *d, int pair, const uint8_t *img, size_t n, size_t chunk);
+
+/* Program a hash-only image of version (major, minor, revision, build) into
+ * the primary of pair i (the running image). */
+void mdev_running(struct mdev *d, int pair, uint8_t major, uint8_t minor, uint16_t revision,
+		  uint32_t build);
 
 /* Program an image (e.g. a running image) straight into a slot. */
 void mdev_program(struct mdev *d, uint32_t off, const uint8_t *p, size_t n);

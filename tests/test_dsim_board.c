@@ -514,7 +514,7 @@ TEST(device_resumes_after_power_cut_across_close_and_open)
 	char keys[2][128];
 	const char *kp[1] = {keys[0]};
 	char sub[96];
-	const struct vec_image *v = vec_find("v10");
+	const struct vec_image *v = vec_find("v01");
 	struct dfu_mcuboot_trailer t;
 	struct dsim_board b;
 	size_t at = 0;
@@ -526,7 +526,7 @@ TEST(device_resumes_after_power_cut_across_close_and_open)
 	CHECK_OK(dsim_device_create(sub, &b, kp, 1, err, sizeof(err)));
 	CHECK_OK(dsim_device_open(&dev, sub, err, sizeof(err)));
 	dev.modem.nv.dirty = true; /* modem state survives close/open too */
-	sim_power_arm(&dev.power, 150, SIM_TORN_HALF, 7);
+	sim_power_arm(&dev.power, 40, SIM_TORN_HALF, 7);
 	CHECK_ERR(download(v, NULL), EIO);
 	CHECK(dev.power.dead);
 	CHECK(dsim_device_flash_ops(&dev) > 0 && dsim_device_time_us(&dev) > 0);

@@ -57,6 +57,8 @@ static uint8_t want_sig(const struct vec_image *v)
 	return key_configured(v) ? DFU_MCUBOOT_CHECK_OK : DFU_MCUBOOT_CHECK_NONE;
 }
 
+static const struct dfu_mcuboot_profile pubkey_build = {.key_tlv = DFU_MCUBOOT_PUBKEY};
+
 /* Download v in every chunk size, with its key required when the host
  * crypto port is there; check the outcome, what reached flash, the report. */
 static void check_vector(const struct vec_image *v)
@@ -80,6 +82,9 @@ static void check_vector(const struct vec_image *v)
 			o.key_count = 1;
 		}
 #endif
+		/* v10 carries a PUBKEY TLV: a HW-key build (the default KEYHASH
+		 * build refuses it, test_mcuboot_profile) */
+		o.profile = v->full_pubkey ? &pubkey_build : NULL;
 		CHECK(vec_dev(&d, v, &o) == 0);
 		int err = mdev_download(&d, 0, v->data, v->len, chunks[c]);
 		const struct dfu_mcuboot_info *info = dfu_mcuboot_report(&d.mcuboot);
@@ -112,8 +117,8 @@ TEST(every_vector_verifies_in_every_chunk_size)
 	for (size_t i = 0; i < vec_image_count; i++) {
 		const struct vec_image *v = &vec_images[i];
 
-		if (v->encrypted) {
-			continue;
+		if (v->encrypted || v->compressed) {
+			continue; /* v08: refused by the default build (test_mcuboot_profile) */
 		}
 		check_vector(v);
 		if (test_state_.failed_here) {
@@ -179,7 +184,8 @@ TEST(padded_file_trailer_with_align_32_is_reported)
 	padded_case("v11", DFU_MCUBOOT_SWAP_PERM, 32);
 }
 
-TEST(padded_file_with_garbage_after_tlvs_is_rejected)
+/* Until issue 12 refused (-EBADMSG); MCUboot never reads past the TLVs. */
+TEST(padded_file_with_garbage_after_tlvs_verifies_and_the_garbage_is_not_written)
 {
 	const struct vec_image *v = vec_find("v02");
 	struct mdev d;
@@ -189,8 +195,10 @@ TEST(padded_file_with_garbage_after_tlvs_is_rejected)
 	memcpy(img, v->data, v->len);
 	img[vec_tlv_end(v) + 100] = 0x00;
 	CHECK(vec_dev(&d, v, &o) == 0);
-	CHECK_ERR(mdev_download(&d, 0, img, v->len, 4096), EBADMSG);
-	CHECK_ERR(dfu_mcuboot_schedule(&d.mcuboot, 0, false), ENOENT);
+	CHECK_ERR(mdev_download(&d, 0, img, v->len, 4096), 0);
+	CHECK_EQ(mdev_secondary(&d, 0)[vec_tlv_end(v) + 100], 0xFF);
+	CHECK_EQ(dfu_mcuboot_report(&d.mcuboot)->file_request, 0); /* not a trailer */
+	CHECK_ERR(dfu_mcuboot_schedule(&d.mcuboot, 0, false), 0);
 	mdev_destroy(&d);
 }
 
@@ -249,7 +257,7 @@ TEST_MAIN(RUN(every_vector_verifies_in_every_chunk_size);
 	  RUN(padded_file_trailer_requesting_permanent_is_reported);
 	  RUN(padded_file_trailer_with_align_16_is_reported);
 	  RUN(padded_file_trailer_with_align_32_is_reported);
-	  RUN(padded_file_with_garbage_after_tlvs_is_rejected);
+	  RUN(padded_file_with_garbage_after_tlvs_verifies_and_the_garbage_is_not_written);
 	  RUN(encrypted_image_is_refused_before_flash_is_touched);
 	  RUN(encrypted_image_with_opt_in_is_schedulable_only_with_opt_in);
 	  RUN(non_bootable_image_verifies_but_is_refused_for_scheduling);)

@@ -528,6 +528,8 @@ TEST(the_target_crypto_overrides_the_port_crypto_in_the_check)
 	mdev_destroy(&d);
 }
 
+static const struct dfu_mcuboot_profile pubkey_profile = {.key_tlv = DFU_MCUBOOT_PUBKEY};
+
 TEST(signed_vectors_download_and_verify_at_done_with_each_port)
 {
 	static const char *const names[] = {"v01", "v05", "v06", "v10", "v11"};
@@ -550,6 +552,10 @@ TEST(signed_vectors_download_and_verify_at_done_with_each_port)
 			o.key_count = 1;
 			o.slot0_size = v->slot_size ? v->slot_size : 0x70000;
 			o.align = v->max_align > 8 ? v->max_align : 8;
+			/* v10 names its key with a PUBKEY TLV: only a HW-key build
+			 * (PUBKEY profile) finds it (the default KEYHASH build
+			 * refuses it: test_mcuboot_profile). */
+			o.profile = v->full_pubkey ? &pubkey_profile : NULL;
 			CHECK(mdev_create(&d, &o) == 0);
 			int err = mdev_download(&d, 0, v->data, v->len, 4096);
 

@@ -43,6 +43,112 @@ enum dfu_mcuboot_mode {
 	DFU_MCUBOOT_OVERWRITE = 3,    /**< overwrite-only: no revert. */
 };
 
+/*
+ * Bootloader profile: the MCUboot build options that decide whether an image
+ * boots (shared/spec/mcuboot-acceptance.md). A zero-initialised profile, and
+ * a NULL profile pointer, is the default: the nRF9160 NCS MCUboot build of
+ * the sheet's section 5 (KEYHASH with a key table, lenient ECDSA DER parser
+ * (CC310 / TinyCrypt), TLV allow list on, primary validated on every boot, no
+ * compression, no encryption, no bootstrap, no downgrade prevention, no
+ * hardware security counter, version compared without the build number, the
+ * NCS 2.x TLV iterator). docs/mcuboot-profile.md lists each field's source.
+ *
+ * The upgrade mode, BOOT_MAX_ALIGN, BOOT_MAX_IMG_SECTORS and the MCUboot
+ * image number of a pair are layout facts of the pair (struct
+ * dfu_mcuboot_pair .mode, .max_align, .max_img_sectors, .image); the
+ * profile of a pair as a whole is struct dfu_mcuboot_pair_profile
+ * (dfu_mcuboot_profile_get()).
+ */
+
+/** features: each bit changes the default build. */
+#define DFU_MCUBOOT_P_NO_ALLOW_LIST               \
+	0x0001u /**< MCUBOOT_USE_TLV_ALLOW_LIST=n \
+		     (or ALLOW_ROGUE_TLVS). */
+#define DFU_MCUBOOT_P_NO_VALIDATE_PRIMARY                                 \
+	0x0002u                          /**< BOOT_VALIDATE_SLOT0=n: only \
+					      the primary's magic is checked. */
+#define DFU_MCUBOOT_P_DECOMPRESS 0x0004u /**< MCUBOOT_DECOMPRESS_IMAGES. */
+#define DFU_MCUBOOT_P_ENCRYPT 0x0008u    /**< MCUBOOT_ENC_IMAGES. */
+#define DFU_MCUBOOT_P_BOOTSTRAP 0x0010u  /**< MCUBOOT_BOOTSTRAP. */
+#define DFU_MCUBOOT_P_DOWNGRADE 0x0020u  /**< MCUBOOT_DOWNGRADE_PREVENTION. */
+#define DFU_MCUBOOT_P_DOWNGRADE_SECCNT                                       \
+	0x0040u                            /**< ..._SECURITY_COUNTER variant \
+						(with DFU_MCUBOOT_P_DOWNGRADE). */
+#define DFU_MCUBOOT_P_BUILD_NUMBER 0x0080u /**< MCUBOOT_VERSION_CMP_USE_BUILD_NUMBER. */
+#define DFU_MCUBOOT_P_HW_ROLLBACK                     \
+	0x0100u /**< MCUBOOT_HW_ROLLBACK_PROT: every  \
+		     SEC_CNT TLV >= security_counter, \
+		     at least one. */
+
+/** sig_alg: the build's signature type (MCUboot builds have exactly one). */
+#define DFU_MCUBOOT_SIG_FROM_KEYS                     \
+	0u /**< The algorithm of the first configured \
+		key given by its DER (any type when   \
+		every key is given only by its hash). */
+#define DFU_MCUBOOT_SIG_NONE                            \
+	0xFFu /**< BOOT_SIGNATURE_TYPE_NONE: hash only; \
+		   key and signature TLVs are ignored. */
+
+/** key_tlv: how an image names its key. */
+enum dfu_mcuboot_key_tlv {
+	DFU_MCUBOOT_KEYHASH = 0, /**< Key table; KEYHASH TLV (0x01), prefix compare,
+				      first match; PUBKEY TLVs are ignored. */
+	DFU_MCUBOOT_PUBKEY = 1,  /**< MCUBOOT_HW_KEY: PUBKEY TLV (0x02), its SHA-256
+				      equal to a configured key's; KEYHASH ignored. */
+};
+
+/** ecdsa_der: how the bootloader's crypto backend parses an ECDSA TLV. */
+enum dfu_mcuboot_ecdsa_der {
+	DFU_MCUBOOT_DER_LENIENT = 0, /**< TinyCrypt, NCS CC310, NSIB: a SEQUENCE that
+					  fits, two INTEGERs, each >= 32 bytes keeps
+					  its last 32, trailing bytes ignored. */
+	DFU_MCUBOOT_DER_STRICT = 1,  /**< mbedTLS: exact DER, nothing after it. */
+};
+
+/** tlv_iter: how the bootloader's TLV iterator bounds entries. */
+enum dfu_mcuboot_tlv_iter {
+	DFU_MCUBOOT_ITER_NCS2 = 0,    /**< NCS 2.x (and upstream before 2026-06): no
+					   check per entry; the last entry may run
+					   past the TLV area and is read from beyond. */
+	DFU_MCUBOOT_ITER_CHECKED = 1, /**< upstream >= 90f4e7c3: every entry must fit
+					   before the end of the TLV area. */
+};
+
+/** A bootloader build (see above). Zero = the default (nRF9160 NCS). */
+struct dfu_mcuboot_profile {
+	uint32_t features;         /**< DFU_MCUBOOT_P_* */
+	uint32_t security_counter; /**< Stored hardware counter (HW_ROLLBACK). */
+	uint8_t sig_alg;           /**< enum dfu_sig_alg, or DFU_MCUBOOT_SIG_*. */
+	uint8_t key_tlv;           /**< enum dfu_mcuboot_key_tlv. */
+	uint8_t ecdsa_der;         /**< enum dfu_mcuboot_ecdsa_der. */
+	uint8_t tlv_iter;          /**< enum dfu_mcuboot_tlv_iter. */
+};
+
+/** The default profile (all zero): the nRF9160 NCS MCUboot build. */
+extern const struct dfu_mcuboot_profile dfu_mcuboot_profile_default;
+/** nRF9160 NCS build with its signature type stated (ECDSA P-256). */
+extern const struct dfu_mcuboot_profile dfu_mcuboot_profile_nrf9160;
+/** nRF5340 app core NCS build: RSA-2048 PSS, otherwise as nRF9160. */
+extern const struct dfu_mcuboot_profile dfu_mcuboot_profile_nrf5340;
+
+/** Where the library is deliberately stricter than MCUboot for a pair
+ *  (struct dfu_mcuboot_pair_profile.stricter). Never set by the default. */
+#define DFU_MCUBOOT_STRICTER_TRAILER_SECTOR   \
+	0x01u /**< scratch / overwrite-only:  \
+		   the image must end before  \
+		   the trailer's erase blocks \
+		   (MCUboot allows more). */
+
+/** Everything a pair is judged by: its profile and layout facts. */
+struct dfu_mcuboot_pair_profile {
+	struct dfu_mcuboot_profile build;
+	uint8_t mode;             /**< enum dfu_mcuboot_mode (the pair's). */
+	uint8_t max_align;        /**< BOOT_MAX_ALIGN (8, 16, 32). */
+	uint16_t max_img_sectors; /**< BOOT_MAX_IMG_SECTORS; 0 = AUTO. */
+	uint8_t image_number;     /**< MCUboot's image number (swap_info). */
+	uint8_t stricter;         /**< DFU_MCUBOOT_STRICTER_* */
+};
+
 /** A slot: an erase-block-aligned area of one flash device. */
 struct dfu_mcuboot_slot {
 	const struct dfu_flash *flash;
@@ -61,13 +167,32 @@ struct dfu_mcuboot_pair {
 	uint32_t image_offset;    /**< Image start in the secondary; 0 = the
 				       mode's default (one sector in offset
 				       mode, else 0). */
+	/** Bootloader build for this pair; NULL = the target's (cfg.profile). */
+	const struct dfu_mcuboot_profile *profile;
+	/** MCUboot's image number plus one (DFU_MCUBOOT_IMAGE(n)); 0 = the
+	 *  pair's index. Written into swap_info by a request. */
+	uint8_t image;
 };
+
+#define DFU_MCUBOOT_IMAGE(n) ((uint8_t)((n) + 1u))
 
 /** A board: image number i is pairs[i]. */
 struct dfu_mcuboot_board {
 	const struct dfu_mcuboot_pair *pairs;
 	uint8_t pair_count;
 };
+
+/**
+ * The profile pair img is judged by: the pair's profile, else def (the
+ * board-wide one, e.g. struct dfu_mcuboot_cfg .profile), else the default;
+ * with the pair's mode, A, BOOT_MAX_IMG_SECTORS and image number. Returns 0,
+ * -ENOENT (no such pair) or -EINVAL (NULL arguments, an unknown key_tlv /
+ * ecdsa_der / tlv_iter / sig_alg value, DOWNGRADE_SECCNT without DOWNGRADE,
+ * DECOMPRESS outside overwrite-only, an image number > 14).
+ */
+int dfu_mcuboot_profile_get(const struct dfu_mcuboot_board *board,
+			    const struct dfu_mcuboot_profile *def, int img,
+			    struct dfu_mcuboot_pair_profile *out);
 
 /** Trailer field offsets of one slot, relative to the slot start. */
 struct dfu_mcuboot_layout {

@@ -192,6 +192,13 @@ struct dfu_mcuboot_cfg {
 	 *  negative errno (see dfu_mcuboot_b1_variant()). Optional. */
 	int (*b1_active_slot)(void *user);
 	void *user;
+	/** The bootloader build (dfu_mcuboot_board.h); NULL = the default,
+	 *  the nRF9160 NCS build. A pair's own .profile overrides it. The
+	 *  flags map onto it: DFU_MCUBOOT_ALLOW_UNVERIFIED = encrypted images
+	 *  supported (and accepted unverified), DFU_MCUBOOT_DENY_DOWNGRADE =
+	 *  downgrade prevention, min_security_counter != 0 = a hardware
+	 *  security counter of at least that value. */
+	const struct dfu_mcuboot_profile *profile;
 };
 
 /** Outcome of one check. */
@@ -202,6 +209,31 @@ enum dfu_mcuboot_check {
 	DFU_MCUBOOT_CHECK_UNSUPPORTED,  /**< Algorithm not supported. */
 	DFU_MCUBOOT_CHECK_NO_KEY,       /**< Signature by no trusted key. */
 	DFU_MCUBOOT_CHECK_UNVERIFIABLE, /**< Encrypted: hash over plaintext. */
+};
+
+/** The bootloader rule that refuses an image (dfu_mcuboot_info.rule), one
+ *  per rule of shared/spec/mcuboot-acceptance.md (docs/mcuboot-profile.md). */
+enum dfu_mcuboot_rule {
+	DFU_MCUBOOT_RULE_NONE = 0,
+	DFU_MCUBOOT_RULE_HEADER,         /**< H1-H4: magic, sizes (-EBADMSG, -EFBIG). */
+	DFU_MCUBOOT_RULE_ENCRYPTION,     /**< H5: encrypted, not supported (-ENOTSUP). */
+	DFU_MCUBOOT_RULE_COMPRESSION,    /**< H6: compressed, not supported (-ENOTSUP). */
+	DFU_MCUBOOT_RULE_TLV_INFO,       /**< 2.3: TLV info magic / total (-EBADMSG). */
+	DFU_MCUBOOT_RULE_TLV_BOUNDS,     /**< 2.3: an entry outside its area (-EBADMSG). */
+	DFU_MCUBOOT_RULE_IMAGE_SIZE,     /**< 3.1: end of TLVs > maximum (-EFBIG). */
+	DFU_MCUBOOT_RULE_TLV_ALLOW_LIST, /**< 2.4: unprotected TLV type (-EBADMSG). */
+	DFU_MCUBOOT_RULE_HASH_LENGTH,    /**< 2.5: hash TLV of the wrong size (-EBADMSG). */
+	DFU_MCUBOOT_RULE_HASH,           /**< 2.5: a hash TLV differs (-EILSEQ). */
+	DFU_MCUBOOT_RULE_HASH_MISSING,   /**< 2.5: no hash TLV (-EBADMSG). */
+	DFU_MCUBOOT_RULE_KEY_LENGTH,     /**< 2.5: KEYHASH / PUBKEY too long (-EBADMSG). */
+	DFU_MCUBOOT_RULE_SIG_LENGTH,     /**< 2.7: signature of a known key, bad size
+					      (-EBADMSG). */
+	DFU_MCUBOOT_RULE_SIGNATURE,      /**< 2.7: last verified signature bad, or none
+					      verified (-EACCES). */
+	DFU_MCUBOOT_RULE_SEC_CNT_LENGTH, /**< 2.9: SEC_CNT not 4 bytes (-EBADMSG). */
+	DFU_MCUBOOT_RULE_SEC_CNT,        /**< 2.9: SEC_CNT below the counter, or none
+					      (-ESTALE). */
+	DFU_MCUBOOT_RULE_DOWNGRADE,      /**< 1.4: older than the primary (-ESTALE). */
 };
 
 /** What was learned about an image (dfu_mcuboot_report(), state). */
@@ -225,6 +257,7 @@ struct dfu_mcuboot_info {
 					      DFU_MCUBOOT_SWAP_TEST or _PERM. */
 	uint8_t file_align;              /**< That trailer's alignment (8/16/32). */
 	uint8_t digest[DFU_SHA256_SIZE]; /**< The SHA-256 TLV's value. */
+	uint8_t rule;                    /**< enum dfu_mcuboot_rule that refused it. */
 };
 
 /** Target state. Caller-allocated; fill cfg, leave the rest zero. */
@@ -251,8 +284,10 @@ struct dfu_mcuboot {
 	uint8_t trl[3];     /* tail: non-erased bytes before the magic */
 	uint8_t trl_pos[3]; /* their distance from the end of the file */
 	uint8_t trl_n;
-	uint8_t magic[32]; /* tail: the file's last 32 bytes */
-	char pkey[12];     /* progress record key of the pair ("mcuboot/pNN") */
+	uint8_t magic[32];                    /* tail: the file's last 32 bytes */
+	char pkey[12];                        /* progress record key of the pair ("mcuboot/pNN") */
+	uint8_t forced;                       /* NCS 2.x iterator: one entry read past the area */
+	struct dfu_mcuboot_pair_profile prof; /* the pair's, cfg flags mapped */
 };
 
 extern const struct dfu_target_ops dfu_target_mcuboot_ops;

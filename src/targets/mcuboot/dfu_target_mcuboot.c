@@ -16,7 +16,7 @@
 #define VREC_VERSION 1u
 #define VREC_SIZE 48u
 
-static const struct dfu_mcuboot_pair *pair_of(const struct dfu_mcuboot *m, int img)
+const struct dfu_mcuboot_pair *mcuboot_pair_of(const struct dfu_mcuboot *m, int img)
 {
 	if (m == NULL || m->cfg.board == NULL || img < 0 || img >= m->cfg.board->pair_count) {
 		return NULL;
@@ -73,7 +73,8 @@ static int vrec_store(struct dfu_mcuboot *m, uint8_t pair, uint32_t base,
 }
 
 static struct mcuboot_verify_args vargs(struct dfu_mcuboot *m, const struct dfu_mcuboot_pair *pair,
-					const struct dfu_mcuboot_layout *l)
+					const struct dfu_mcuboot_layout *l,
+					const struct dfu_mcuboot_pair_profile *prof)
 {
 	struct mcuboot_verify_args a = {
 		.flash = pair->secondary.flash,
@@ -87,6 +88,7 @@ static struct mcuboot_verify_args vargs(struct dfu_mcuboot *m, const struct dfu_
 		.key_count = m->cfg.key_count,
 		.allow_enc = (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0,
 		.full = true,
+		.prof = prof,
 	};
 	return a;
 }
@@ -100,17 +102,21 @@ static struct mcuboot_verify_args vargs(struct dfu_mcuboot *m, const struct dfu_
  * describes another image than the one in flash; then no full verification
  * is done (hash NONE).
  */
-static int secondary_check(struct dfu_mcuboot *m, uint8_t img, bool may_verify,
-			   struct dfu_mcuboot_info *info, bool *stale)
+int mcuboot_secondary_check(struct dfu_mcuboot *m, uint8_t img, bool may_verify,
+			    struct dfu_mcuboot_info *info, bool *stale)
 {
 	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[img];
+	struct dfu_mcuboot_pair_profile prof;
 	struct dfu_mcuboot_layout l;
-	int err = dfu_mcuboot_layout(pair, 1, &l);
+	int err = mcuboot_prof(m, img, &prof);
 
+	if (err == 0) {
+		err = dfu_mcuboot_layout(pair, 1, &l);
+	}
 	if (err) {
 		return err;
 	}
-	struct mcuboot_verify_args a = vargs(m, pair, &l);
+	struct mcuboot_verify_args a = vargs(m, pair, &l, &prof);
 	const struct dfu_kv *kv = kv_of(m);
 	uint8_t r[VREC_SIZE];
 	int n = -ENOENT;
@@ -148,99 +154,6 @@ static int secondary_check(struct dfu_mcuboot *m, uint8_t img, bool may_verify,
 	return mcuboot_verify(&a, info);
 }
 
-/* ---- configured keys against the crypto port --------------------------- */
-
-/* Probe of verify() for ports without check_key (dfu_port.h): a zero digest
- * and well-formed signatures that cannot be valid. */
-static const uint8_t probe_zero[64];
-static const uint8_t probe_ecdsa[] = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01};
-
-/* Largest signature TLV of alg that done(true) reads into the buffer. */
-static size_t sig_room(int alg, const struct dfu_key *k)
-{
-	switch (alg) {
-	case DFU_SIG_ECDSA_P256:
-		return 72; /* DER (r, s), both 33 bytes */
-	case DFU_SIG_ED25519:
-		return 64;
-	default:
-		return k->mod_len; /* RSA: the modulus size */
-	}
-}
-
-static int port_can_use(const struct dfu_crypto *c, int alg, const struct dfu_key *k,
-			const struct dfu_mcuboot_key *key)
-{
-	const uint8_t *sig = probe_zero;
-	size_t sig_len = 64;
-	int err;
-
-	if (c->check_key != NULL) {
-		err = c->check_key(c->ctx, (enum dfu_sig_alg)alg, key->der, key->der_len);
-		return err > 0 ? -EIO : err;
-	}
-	if (alg == DFU_SIG_ECDSA_P256) {
-		sig = probe_ecdsa;
-		sig_len = sizeof(probe_ecdsa);
-	} else if (alg != DFU_SIG_ED25519) {
-		sig = k->mod; /* RSA: s = n, out of range */
-		sig_len = k->mod_len;
-	}
-	err = c->verify(c->ctx, (enum dfu_sig_alg)alg, key->der, key->der_len, probe_zero, sig,
-			sig_len);
-	if (err == -EBADMSG) {
-		return 0;
-	}
-	return err == 0 || err > 0 ? -EIO : err;
-}
-
-/*
- * Can signatures be checked with every configured key? Nothing but the
- * crypto port is touched. A key given only by its hash is not known until an
- * image carries it: only a verify callback is required for it.
- */
-static int keys_check(const struct dfu_mcuboot_cfg *cfg, const struct dfu_crypto *c)
-{
-	if (cfg->key_count == 0) {
-		return 0;
-	}
-	if (cfg->keys == NULL) {
-		return -EINVAL;
-	}
-	if (c == NULL || c->verify == NULL) {
-		return -ENOTSUP;
-	}
-	for (uint8_t i = 0; i < cfg->key_count; i++) {
-		const struct dfu_mcuboot_key *key = &cfg->keys[i];
-		struct dfu_key k;
-		int alg;
-		int err;
-
-		if (key->der == NULL) {
-			if (key->hash == NULL) {
-				return -EINVAL;
-			}
-			continue;
-		}
-		if (dfu_key_parse(key->der, key->der_len, &k) != 0 ||
-		    (k.kind == DFU_KEY_RSA && k.spki)) {
-			return -EINVAL; /* RSA: MCUboot hashes the PKCS#1 form */
-		}
-		alg = dfu_key_sig_alg(&k);
-		if (alg == 0) {
-			return -ENOTSUP;
-		}
-		if (cfg->buf != NULL && sig_room(alg, &k) > cfg->buf_len) {
-			return -ENOBUFS;
-		}
-		err = port_can_use(c, alg, &k, key);
-		if (err) {
-			return err;
-		}
-	}
-	return 0;
-}
-
 /* At dfu_ctx_setup(). A NULL state has nothing to check (an entry only
  * used for img_type(); init refuses it). */
 static int mcuboot_check_config(const struct dfu_port *port, void *state)
@@ -250,7 +163,7 @@ static int mcuboot_check_config(const struct dfu_port *port, void *state)
 	if (m == NULL) {
 		return 0;
 	}
-	return keys_check(&m->cfg, m->cfg.crypto ? m->cfg.crypto : port->crypto);
+	return mcuboot_keys_check(&m->cfg, m->cfg.crypto ? m->cfg.crypto : port->crypto);
 }
 
 /* ---- ops ------------------------------------------------------------- */
@@ -304,7 +217,7 @@ static int complete_check(struct dfu_mcuboot *m, const struct dfu_image_id *id,
 	}
 	bool stale = false;
 
-	err = secondary_check(m, m->pair, true, &m->info, &stale);
+	err = mcuboot_secondary_check(m, m->pair, true, &m->info, &stale);
 	if (err == -ENOENT || err == -EBADMSG || err == -EFBIG ||
 	    (err == 0 && (stale || m->info.hash == DFU_MCUBOOT_CHECK_BAD))) {
 		/* nothing there, another image (a verified record for another
@@ -334,7 +247,7 @@ static bool verified_in_slot(struct dfu_mcuboot *m)
 {
 	bool stale = false;
 
-	if (secondary_check(m, m->pair, false, &m->info, &stale) != 0 || stale ||
+	if (mcuboot_secondary_check(m, m->pair, false, &m->info, &stale) != 0 || stale ||
 	    m->info.hash != DFU_MCUBOOT_CHECK_OK ||
 	    mcuboot_verdict(&m->info, m->cfg.key_count,
 			    (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0) != 0) {
@@ -353,12 +266,12 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 		return -EINVAL;
 	}
 	const struct dfu_crypto *crypto = m->cfg.crypto ? m->cfg.crypto : ctx->cfg->port->crypto;
-	int err = keys_check(&m->cfg, crypto);
+	int err = mcuboot_keys_check(&m->cfg, crypto);
 
 	if (err) {
 		return err;
 	}
-	const struct dfu_mcuboot_pair *pair = pair_of(m, p->img_num);
+	const struct dfu_mcuboot_pair *pair = mcuboot_pair_of(m, p->img_num);
 	struct dfu_mcuboot_layout l;
 
 	if (pair == NULL) {
@@ -366,6 +279,9 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	}
 	err = dfu_mcuboot_layout(pair, 1, &l);
 
+	if (err == 0) {
+		err = mcuboot_prof(m, (uint8_t)p->img_num, &m->prof);
+	}
 	if (err == 0) {
 		err = revert_guard(m, pair);
 	}
@@ -446,8 +362,8 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 		struct dfu_mcuboot_info tmp;
 
 		/* Early verdict on the header; nothing is consumed. */
-		err = mcuboot_hdr_decode(p->first, m->max_img, m->file_size,
-					 (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0, &tmp);
+		err = mcuboot_hdr_check(p->first, m->max_img, m->file_size, &m->prof,
+					(m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0, &tmp);
 	}
 	if (err) {
 		m->stream.status = DFU_STREAM_CLOSED;
@@ -561,7 +477,7 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 	if (err) {
 		return err;
 	}
-	struct mcuboot_verify_args a = vargs(m, pair, &l);
+	struct mcuboot_verify_args a = vargs(m, pair, &l, &m->prof);
 
 	a.digest = (m->cfg.flags & DFU_MCUBOOT_NO_READBACK) ? digest : NULL;
 	err = mcuboot_verify(&a, &m->info);
@@ -591,27 +507,35 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 static int schedule_one(struct dfu_mcuboot *m, uint8_t img, bool permanent, bool write)
 {
 	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[img];
+	struct dfu_mcuboot_pair_profile prof;
 	struct dfu_mcuboot_info info;
-	int err = revert_guard(m, pair);
+	int err = mcuboot_prof(m, img, &prof);
 
 	if (err == 0) {
-		err = secondary_check(m, img, m->stream.status != DFU_STREAM_OPEN, &info, NULL);
+		err = revert_guard(m, pair);
+	}
+	if (err == 0) {
+		err = mcuboot_secondary_check(m, img, m->stream.status != DFU_STREAM_OPEN, &info,
+					      NULL);
 	}
 	if (err == 0) {
 		err = mcuboot_verdict(&info, m->cfg.key_count,
 				      (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0);
 	}
+	if (err == 0) {
+		err = mcuboot_downgrade(m, img, &info); /* against today's primary */
+	}
 	if (err == 0 && (info.flags & MCUBOOT_F_NON_BOOTABLE)) {
 		err = -ENOEXEC;
 	}
 	if (err == 0 && write) {
-		err = dfu_mcuboot_trailer_request(pair, img, permanent);
+		err = dfu_mcuboot_trailer_request(pair, prof.image_number, permanent);
 	}
 	return err;
 }
 
 /* Store and crypto for calls made without an init in this boot. */
-static void bind_cfg(struct dfu_mcuboot *m)
+void mcuboot_bind_cfg(struct dfu_mcuboot *m)
 {
 	if (m->scfg.kv == NULL) {
 		m->scfg.kv = m->cfg.kv;
@@ -626,10 +550,11 @@ int dfu_mcuboot_schedule(struct dfu_mcuboot *m, int img_num, bool permanent)
 	if (m == NULL || m->cfg.board == NULL || m->cfg.buf == NULL) {
 		return -EINVAL;
 	}
-	bind_cfg(m);
+	mcuboot_bind_cfg(m);
 	if (img_num != -1) {
-		return pair_of(m, img_num) ? schedule_one(m, (uint8_t)img_num, permanent, true)
-					   : -ENOENT;
+		return mcuboot_pair_of(m, img_num)
+			       ? schedule_one(m, (uint8_t)img_num, permanent, true)
+			       : -ENOENT;
 	}
 	uint8_t n = m->cfg.board->pair_count;
 	uint32_t present = 0;
@@ -650,8 +575,13 @@ int dfu_mcuboot_schedule(struct dfu_mcuboot *m, int img_num, bool permanent)
 	}
 	for (uint8_t i = 0; i < n && i < 32; i++) {
 		if (present & (1u << i)) {
-			int err =
-				dfu_mcuboot_trailer_request(&m->cfg.board->pairs[i], i, permanent);
+			struct dfu_mcuboot_pair_profile prof;
+			int err = mcuboot_prof(m, i, &prof);
+
+			if (err == 0) {
+				err = dfu_mcuboot_trailer_request(&m->cfg.board->pairs[i],
+								  prof.image_number, permanent);
+			}
 			if (err) {
 				return err;
 			}
@@ -668,7 +598,7 @@ static int mcuboot_schedule(struct dfu_ctx *ctx, int img_num)
 static int mcuboot_reset(struct dfu_ctx *ctx)
 {
 	struct dfu_mcuboot *m = dfu_ctx_target_state(ctx);
-	const struct dfu_mcuboot_pair *pair = pair_of(m, m->pair);
+	const struct dfu_mcuboot_pair *pair = mcuboot_pair_of(m, m->pair);
 	struct dfu_mcuboot_layout l;
 	int err = pair ? dfu_mcuboot_layout(pair, 1, &l) : -EINVAL;
 
@@ -707,105 +637,3 @@ const struct dfu_target_ops dfu_target_mcuboot_ops = {
 	.reset = mcuboot_reset,
 	.check_config = mcuboot_check_config,
 };
-
-/* ---- confirm, state, s0/s1 ------------------------------------------- */
-
-int dfu_mcuboot_confirm(struct dfu_mcuboot *m, int img_num)
-{
-	const struct dfu_mcuboot_pair *pair = pair_of(m, img_num);
-
-	return pair ? dfu_mcuboot_trailer_confirm(pair) : -ENOENT;
-}
-
-static int primary_state(const struct dfu_mcuboot_pair *pair, struct dfu_mcuboot_slot_state *s)
-{
-	uint8_t b[MCUBOOT_HDR_SIZE];
-	int err = pair->primary.flash->read(pair->primary.flash->ctx, pair->primary.offset, b,
-					    sizeof(b));
-
-	if (err == 0) {
-		s->present =
-			mcuboot_hdr_decode(b, pair->primary.size, 0, true, &s->info) == 0 ? 1 : 0;
-		err = dfu_mcuboot_trailer_read(pair, 0, &s->trailer);
-	}
-	return err;
-}
-
-int dfu_mcuboot_state(struct dfu_mcuboot *m, int img_num, struct dfu_mcuboot_pair_state *out)
-{
-	const struct dfu_mcuboot_pair *pair = pair_of(m, img_num);
-
-	if (pair == NULL || out == NULL) {
-		return pair == NULL ? -ENOENT : -EINVAL;
-	}
-	memset(out, 0, sizeof(*out));
-	bind_cfg(m);
-	int err = primary_state(pair, &out->primary);
-
-	if (err == 0) {
-		err = dfu_mcuboot_trailer_read(pair, 1, &out->secondary.trailer);
-	}
-	if (err) {
-		return err;
-	}
-	struct dfu_mcuboot_slot_state *s = &out->secondary;
-
-	err = secondary_check(m, (uint8_t)img_num, m->stream.status != DFU_STREAM_OPEN, &s->info,
-			      NULL);
-	if (err == 0) {
-		s->present = 1;
-		s->verified = s->info.hash;
-	} else if (err != -ENOENT && err != -EBADMSG && err != -EFBIG && err != -ENOTSUP) {
-		return err;
-	}
-	out->swap = (uint8_t)dfu_mcuboot_swap_type(pair, &out->primary.trailer, &s->trailer);
-	out->revert_guard = pair->mode != DFU_MCUBOOT_OVERWRITE &&
-			    out->primary.trailer.magic == DFU_MCUBOOT_GOOD &&
-			    out->primary.trailer.copy_done == DFU_MCUBOOT_GOOD &&
-			    out->primary.trailer.image_ok == DFU_MCUBOOT_UNSET;
-	bool ok = s->present && !(s->info.flags & MCUBOOT_F_NON_BOOTABLE) &&
-		  mcuboot_verdict(&s->info, m->cfg.key_count,
-				  (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0) == 0;
-
-	out->will_install =
-		(out->swap == DFU_MCUBOOT_SWAP_TEST || out->swap == DFU_MCUBOOT_SWAP_PERM) && ok;
-	return 0;
-}
-
-int dfu_mcuboot_b1_variant(const struct dfu_mcuboot *m)
-{
-	if (m == NULL || m->cfg.b1_active_slot == NULL) {
-		return -ENOTSUP;
-	}
-	int active = m->cfg.b1_active_slot(m->cfg.user);
-
-	if (active < 0) {
-		return active;
-	}
-	return active == 0 ? 1 : 0;
-}
-
-int dfu_mcuboot_b1_select(const char *paths, size_t max_len, int variant, const char **path,
-			  size_t *len)
-{
-	if (paths == NULL || path == NULL || len == NULL || (variant != 0 && variant != 1)) {
-		return -EINVAL;
-	}
-	size_t n = 0;
-	size_t sp = 0;
-	size_t spaces = 0;
-
-	while (n < max_len && paths[n] != '\0') {
-		if (paths[n] == ' ') {
-			sp = n;
-			spaces++;
-		}
-		n++;
-	}
-	if (n == max_len || spaces != 1 || sp == 0 || sp + 1 == n) {
-		return -EINVAL;
-	}
-	*path = variant == 0 ? paths : paths + sp + 1;
-	*len = variant == 0 ? sp : n - sp - 1;
-	return 0;
-}

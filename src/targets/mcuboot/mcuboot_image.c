@@ -1,5 +1,6 @@
 /*
- * MCUboot image: header checks, hash engine switch, verification from flash.
+ * MCUboot image: bootloader profiles, header checks, version comparison, hash
+ * engine switch (verification from flash: mcuboot_verify.c).
  * Every field of the image is untrusted: byte-wise little-endian decoding,
  * sizes summed in 64 bits before any comparison.
  *
@@ -14,11 +15,83 @@
 
 static const uint8_t image_magic[4] = {0x3d, 0xb8, 0xf3, 0x96};
 
-int mcuboot_hdr_decode(const uint8_t *b, uint32_t max_img, uint32_t file_size, bool allow_enc,
-		       struct dfu_mcuboot_info *info)
+const struct dfu_mcuboot_profile dfu_mcuboot_profile_default = {0};
+const struct dfu_mcuboot_profile dfu_mcuboot_profile_nrf9160 = {.sig_alg = DFU_SIG_ECDSA_P256};
+const struct dfu_mcuboot_profile dfu_mcuboot_profile_nrf5340 = {.sig_alg = DFU_SIG_RSA2048_PSS};
+const struct dfu_mcuboot_pair_profile mcuboot_prof_default = {.max_align = 8};
+/* mcuboot_hdr_decode() (dfu-sim's format listing): compression flags are
+ * described, not judged. */
+const struct dfu_mcuboot_pair_profile mcuboot_prof_legacy = {
+	.build = {.features = DFU_MCUBOOT_P_DECOMPRESS}, .max_align = 8};
+
+int dfu_mcuboot_profile_get(const struct dfu_mcuboot_board *board,
+			    const struct dfu_mcuboot_profile *def, int img,
+			    struct dfu_mcuboot_pair_profile *out)
 {
+	if (board == NULL || out == NULL) {
+		return -EINVAL;
+	}
+	if (img < 0 || img >= board->pair_count || board->pairs == NULL) {
+		return -ENOENT;
+	}
+	const struct dfu_mcuboot_pair *pair = &board->pairs[img];
+	const struct dfu_mcuboot_profile *b = pair->profile != NULL ? pair->profile
+					      : def != NULL         ? def
+								    : &dfu_mcuboot_profile_default;
+	const uint32_t f = b->features;
+	const uint8_t number = pair->image != 0 ? (uint8_t)(pair->image - 1u) : (uint8_t)img;
+
+	if (b->key_tlv > DFU_MCUBOOT_PUBKEY || b->ecdsa_der > DFU_MCUBOOT_DER_STRICT ||
+	    b->tlv_iter > DFU_MCUBOOT_ITER_CHECKED ||
+	    (b->sig_alg > DFU_SIG_RSA3072_PSS && b->sig_alg != DFU_MCUBOOT_SIG_NONE) ||
+	    ((f & DFU_MCUBOOT_P_DOWNGRADE_SECCNT) && !(f & DFU_MCUBOOT_P_DOWNGRADE)) ||
+	    ((f & DFU_MCUBOOT_P_DECOMPRESS) && pair->mode != DFU_MCUBOOT_OVERWRITE) ||
+	    number >= 0x0fu) {
+		return -EINVAL;
+	}
+	*out = (struct dfu_mcuboot_pair_profile){
+		.build = *b,
+		.mode = pair->mode,
+		.max_align = pair->max_align == 0 ? 8u : pair->max_align,
+		.max_img_sectors = pair->max_img_sectors,
+		.image_number = number,
+		.stricter = (pair->mode == DFU_MCUBOOT_SWAP_SCRATCH ||
+			     pair->mode == DFU_MCUBOOT_OVERWRITE)
+				    ? DFU_MCUBOOT_STRICTER_TRAILER_SECTOR
+				    : 0u,
+	};
+	return 0;
+}
+
+int mcuboot_version_cmp(const struct dfu_mcuboot_info *a, const struct dfu_mcuboot_info *b,
+			const struct dfu_mcuboot_pair_profile *prof)
+{
+	uint64_t va = ((uint64_t)a->major << 24) | ((uint64_t)a->minor << 16) | a->revision;
+	uint64_t vb = ((uint64_t)b->major << 24) | ((uint64_t)b->minor << 16) | b->revision;
+
+	if (va == vb && prof != NULL && (prof->build.features & DFU_MCUBOOT_P_BUILD_NUMBER)) {
+		va = a->build;
+		vb = b->build;
+	}
+	return va < vb ? -1 : va > vb ? 1 : 0;
+}
+
+static int hdr_fail(struct dfu_mcuboot_info *info, uint8_t rule, int err)
+{
+	info->rule = rule;
+	return err;
+}
+
+int mcuboot_hdr_check(const uint8_t *b, uint32_t max_img, uint32_t file_size,
+		      const struct dfu_mcuboot_pair_profile *prof, bool allow_enc,
+		      struct dfu_mcuboot_info *info)
+{
+	if (prof == NULL) {
+		prof = &mcuboot_prof_default;
+	}
+	info->rule = DFU_MCUBOOT_RULE_NONE;
 	if (memcmp(b, image_magic, sizeof(image_magic)) != 0) {
-		return -EBADMSG;
+		return hdr_fail(info, DFU_MCUBOOT_RULE_HEADER, -EBADMSG);
 	}
 	info->load_addr = dfu_get_le32(&b[4]);
 	info->hdr_size = mcuboot_le16(&b[8]);
@@ -30,26 +103,45 @@ int mcuboot_hdr_decode(const uint8_t *b, uint32_t max_img, uint32_t file_size, b
 	info->revision = mcuboot_le16(&b[22]);
 	info->build = dfu_get_le32(&b[24]);
 
-	uint32_t enc = info->flags & (MCUBOOT_F_ENC128 | MCUBOOT_F_ENC256);
+	const uint32_t enc = info->flags & (MCUBOOT_F_ENC128 | MCUBOOT_F_ENC256);
+	const uint32_t comp =
+		info->flags & (MCUBOOT_F_LZMA1 | MCUBOOT_F_LZMA2 | MCUBOOT_F_ARM_THUMB);
+	const bool decompress = (prof->build.features & DFU_MCUBOOT_P_DECOMPRESS) != 0;
 
-	if (info->hdr_size < MCUBOOT_HDR_SIZE || enc == (MCUBOOT_F_ENC128 | MCUBOOT_F_ENC256) ||
-	    (info->flags & MCUBOOT_F_PIC) != 0) {
-		return -EBADMSG;
+	/* PIC (0x1), 0x2, RAM_LOAD, ROM_FIXED and undefined bits: never
+	 * checked by bootutil's swap and overwrite loaders (1.1). */
+	if (info->hdr_size < MCUBOOT_HDR_SIZE) {
+		return hdr_fail(info, DFU_MCUBOOT_RULE_HEADER, -EBADMSG); /* stricter */
+	}
+	if (enc == (MCUBOOT_F_ENC128 | MCUBOOT_F_ENC256)) {
+		return hdr_fail(info, DFU_MCUBOOT_RULE_ENCRYPTION, -EBADMSG);
+	}
+	if (comp != 0 && !decompress) {
+		return hdr_fail(info, DFU_MCUBOOT_RULE_COMPRESSION, -ENOTSUP);
+	}
+	if ((comp & (MCUBOOT_F_LZMA1 | MCUBOOT_F_LZMA2)) == (MCUBOOT_F_LZMA1 | MCUBOOT_F_LZMA2)) {
+		return hdr_fail(info, DFU_MCUBOOT_RULE_COMPRESSION, -EBADMSG);
 	}
 	/* A protected area holds at least its 4-byte info. */
 	if (info->prot_size != 0 && info->prot_size < 4u) {
-		return -EBADMSG;
+		return hdr_fail(info, DFU_MCUBOOT_RULE_TLV_INFO, -EBADMSG);
 	}
 	uint64_t hashed = (uint64_t)info->hdr_size + info->img_size + info->prot_size;
 
 	/* The unprotected TLV info (4 bytes) must follow as well. */
 	if (hashed + 4u > max_img || (file_size != 0 && hashed + 4u > file_size)) {
-		return -EFBIG;
+		return hdr_fail(info, DFU_MCUBOOT_RULE_IMAGE_SIZE, -EFBIG);
 	}
 	if (enc != 0 && !allow_enc) {
-		return -ENOTSUP;
+		return hdr_fail(info, DFU_MCUBOOT_RULE_ENCRYPTION, -ENOTSUP);
 	}
 	return 0;
+}
+
+int mcuboot_hdr_decode(const uint8_t *b, uint32_t max_img, uint32_t file_size, bool allow_enc,
+		       struct dfu_mcuboot_info *info)
+{
+	return mcuboot_hdr_check(b, max_img, file_size, &mcuboot_prof_legacy, allow_enc, info);
 }
 
 /* ---- hash engine -------------------------------------------------------- */
@@ -88,360 +180,119 @@ int mcuboot_hash_finish(const struct dfu_crypto *c, struct dfu_sha256 *sw,
 	return 0;
 }
 
-/* ---- verification from flash ------------------------------------------ */
+/* ---- lenient ECDSA DER (TinyCrypt / CC310 bootutil_decode_sig) --------- */
 
-static int rd(const struct mcuboot_verify_args *a, uint32_t off, void *dst, size_t n)
+/* mbedtls_asn1_get_tag: tag, then a short or 1..4-byte long length that
+ * fits before end. */
+static int asn1_tag(const uint8_t **p, const uint8_t *end, uint8_t tag, size_t *len)
 {
-	return a->flash->read(a->flash->ctx, a->base + off, dst, n);
-}
-
-/* Hash n bytes of flash at off (image-relative) into the running hash. */
-static int hash_flash(const struct mcuboot_verify_args *a, uint32_t off, uint32_t n)
-{
-	while (n > 0) {
-		uint32_t k = n < a->scratch_len ? n : a->scratch_len;
-		int err = rd(a, off, a->scratch, k);
-
-		if (err == 0) {
-			err = mcuboot_hash_update(a->crypto, a->sha, a->scratch, k);
-		}
-		if (err) {
-			return err;
-		}
-		off += k;
-		n -= k;
+	if (end - *p < 1 || **p != tag) {
+		return -1;
 	}
-	return 0;
-}
-
-/* SHA-256 of a trusted key (its configured hash, or of its DER bytes). */
-static int key_hash(const struct mcuboot_verify_args *a, const struct dfu_mcuboot_key *k,
-		    uint8_t out[DFU_SHA256_SIZE])
-{
-	if (k->der == NULL) {
-		if (k->hash == NULL) {
-			return -EINVAL;
-		}
-		memcpy(out, k->hash, DFU_SHA256_SIZE);
-		return 0;
+	(*p)++;
+	if (end - *p < 1) {
+		return -1;
 	}
-	int err = mcuboot_hash_start(a->crypto, a->sha);
+	size_t l = **p;
 
-	if (err == 0) {
-		err = mcuboot_hash_update(a->crypto, a->sha, k->der, k->der_len);
-	}
-	return err ? err : mcuboot_hash_finish(a->crypto, a->sha, out);
-}
+	if (l & 0x80u) {
+		size_t n = l & 0x7fu;
 
-/* Index of the trusted key whose hash is h, or -1. */
-static int match_key(const struct mcuboot_verify_args *a, const uint8_t *h, int *err)
-{
-	uint8_t kh[DFU_SHA256_SIZE];
-
-	for (int i = 0; i < a->key_count; i++) {
-		*err = key_hash(a, &a->keys[i], kh);
-		if (*err) {
+		if (n == 0 || n > 4 || (size_t)(end - *p) <= n) {
 			return -1;
 		}
-		if (memcmp(kh, h, DFU_SHA256_SIZE) == 0) {
-			return i;
+		l = 0;
+		for (size_t i = 0; i < n; i++) {
+			(*p)++;
+			l = (l << 8) | **p;
 		}
 	}
-	return -1;
-}
-
-static int sig_alg(uint16_t type)
-{
-	switch (type) {
-	case MCUBOOT_TLV_ECDSA:
-		return DFU_SIG_ECDSA_P256;
-	case MCUBOOT_TLV_ED25519:
-		return DFU_SIG_ED25519;
-	case MCUBOOT_TLV_RSA2048:
-		return DFU_SIG_RSA2048_PSS;
-	case MCUBOOT_TLV_RSA3072:
-		return DFU_SIG_RSA3072_PSS;
-	default:
-		return 0;
+	(*p)++;
+	if (l > (size_t)(end - *p)) {
+		return -1;
 	}
+	*len = l;
+	return 0;
 }
 
-/* Better outcomes win: OK > BAD > UNSUPPORTED > NO_KEY > NONE. */
-static uint8_t sig_rank(uint8_t s)
+/* bootutil_read_bigint: >= 32 bytes keep the last 32, shorter left-padded. */
+static int read_bigint(uint8_t out[32], const uint8_t **p, const uint8_t *end)
 {
-	static const uint8_t rank[] = {
-		[DFU_MCUBOOT_CHECK_NONE] = 0,   [DFU_MCUBOOT_CHECK_OK] = 4,
-		[DFU_MCUBOOT_CHECK_BAD] = 3,    [DFU_MCUBOOT_CHECK_UNSUPPORTED] = 2,
-		[DFU_MCUBOOT_CHECK_NO_KEY] = 1, [DFU_MCUBOOT_CHECK_UNVERIFIABLE] = 0,
-	};
-	return s < sizeof(rank) ? rank[s] : 0;
-}
+	size_t len;
 
-struct walk {
-	int key;          /* trusted key named by the last KEYHASH/PUBKEY */
-	uint32_t pub_off; /* PUBKEY TLV value (0 = none) */
-	uint16_t pub_len;
-	const uint8_t *digest;
-};
-
-static int check_sig(const struct mcuboot_verify_args *a, struct walk *w,
-		     struct dfu_mcuboot_info *info, uint16_t type, uint32_t off, uint16_t len)
-{
-	int alg = sig_alg(type);
-	uint8_t res;
-
-	if (alg == 0 || a->key_count == 0 || w->digest == NULL) {
-		return 0;
+	if (asn1_tag(p, end, 0x02, &len) != 0) {
+		return -1;
 	}
-	if (w->key < 0) {
-		res = DFU_MCUBOOT_CHECK_NO_KEY;
-	} else if (a->crypto == NULL || a->crypto->verify == NULL) {
-		res = DFU_MCUBOOT_CHECK_UNSUPPORTED;
+	if (len >= 32u) {
+		memcpy(out, *p + len - 32u, 32u);
 	} else {
-		const uint8_t *key = a->keys[w->key].der;
-		size_t key_len = a->keys[w->key].der_len;
-		uint32_t need = (uint32_t)len + (w->pub_off != 0 ? w->pub_len : 0u);
-		int err;
-
-		if (need > a->scratch_len) {
-			res = DFU_MCUBOOT_CHECK_UNSUPPORTED; /* no room to check it */
-			goto out;
-		}
-		err = rd(a, off, a->scratch, len);
-		if (err == 0 && w->pub_off != 0) {
-			err = rd(a, w->pub_off, a->scratch + len, w->pub_len);
-			key = a->scratch + len;
-			key_len = w->pub_len;
-		}
-		if (err) {
-			return err;
-		}
-		if (key == NULL) {
-			res = DFU_MCUBOOT_CHECK_NO_KEY;
-			goto out;
-		}
-		err = a->crypto->verify(a->crypto->ctx, (enum dfu_sig_alg)alg, key, key_len,
-					w->digest, a->scratch, len);
-		if (err == 0) {
-			res = DFU_MCUBOOT_CHECK_OK;
-		} else if (err == -EBADMSG) {
-			res = DFU_MCUBOOT_CHECK_BAD;
-		} else if (err == -ENOTSUP) {
-			res = DFU_MCUBOOT_CHECK_UNSUPPORTED;
-		} else {
-			return err;
-		}
+		memset(out, 0, 32u - len);
+		memcpy(out + 32u - len, *p, len);
 	}
-out:
-	if (sig_rank(res) > sig_rank(info->signature)) {
-		info->signature = res;
-		info->sig_alg = (uint8_t)alg;
-	}
-	w->key = -1;
-	w->pub_off = 0;
+	*p += len;
 	return 0;
 }
 
-/* One TLV entry of the unprotected area. */
-static int tlv_entry(const struct mcuboot_verify_args *a, struct walk *w,
-		     struct dfu_mcuboot_info *info, uint16_t type, uint32_t off, uint16_t len)
+static size_t der_int(uint8_t *o, const uint8_t v[32])
 {
-	uint8_t buf[DFU_SHA256_SIZE];
-	int err = 0;
+	size_t i = 0;
 
-	switch (type) {
-	case MCUBOOT_TLV_SHA256:
-		if (len != DFU_SHA256_SIZE) {
-			return -EBADMSG;
-		}
-		if (info->hash != DFU_MCUBOOT_CHECK_NONE &&
-		    info->hash != DFU_MCUBOOT_CHECK_UNSUPPORTED) {
-			return 0; /* first one counts */
-		}
-		err = rd(a, off, info->digest, DFU_SHA256_SIZE);
-		if (err) {
-			return err;
-		}
-		if (info->flags & (MCUBOOT_F_ENC128 | MCUBOOT_F_ENC256)) {
-			info->hash = DFU_MCUBOOT_CHECK_UNVERIFIABLE;
-		} else if (w->digest == NULL) {
-			info->hash = DFU_MCUBOOT_CHECK_NONE;
-		} else {
-			info->hash = memcmp(info->digest, w->digest, DFU_SHA256_SIZE) == 0
-					     ? DFU_MCUBOOT_CHECK_OK
-					     : DFU_MCUBOOT_CHECK_BAD;
-		}
-		return 0;
-	case MCUBOOT_TLV_SHA384:
-	case MCUBOOT_TLV_SHA512:
-		if (info->hash == DFU_MCUBOOT_CHECK_NONE) {
-			info->hash = DFU_MCUBOOT_CHECK_UNSUPPORTED;
-		}
-		return 0;
-	case MCUBOOT_TLV_KEYHASH:
-		w->key = -1;
-		w->pub_off = 0;
-		if (len == DFU_SHA256_SIZE && a->key_count > 0 && w->digest != NULL) {
-			err = rd(a, off, buf, sizeof(buf));
-			if (err == 0) {
-				w->key = match_key(a, buf, &err);
-			}
-		}
-		return err;
-	case MCUBOOT_TLV_PUBKEY:
-		w->key = -1;
-		w->pub_off = 0;
-		if (a->key_count == 0 || len == 0 || w->digest == NULL) {
-			return 0; /* keys are only matched when signatures are checked */
-		}
-		err = mcuboot_hash_start(a->crypto, a->sha);
-		for (uint32_t i = 0; err == 0 && i < len; i += sizeof(buf)) {
-			uint32_t k = len - i < sizeof(buf) ? len - i : (uint32_t)sizeof(buf);
-
-			err = rd(a, off + i, buf, k);
-			if (err == 0) {
-				err = mcuboot_hash_update(a->crypto, a->sha, buf, k);
-			}
-		}
-		if (err == 0) {
-			err = mcuboot_hash_finish(a->crypto, a->sha, buf);
-		}
-		if (err == 0) {
-			w->key = match_key(a, buf, &err);
-			w->pub_off = off;
-			w->pub_len = len;
-		}
-		return err;
-	default:
-		return check_sig(a, w, info, type, off, len);
+	while (i < 31u && v[i] == 0) {
+		i++;
 	}
+	size_t n = 32u - i;
+	bool pad = (v[i] & 0x80u) != 0;
+
+	o[0] = 0x02;
+	o[1] = (uint8_t)(n + (pad ? 1u : 0u));
+	if (pad) {
+		o[2] = 0;
+	}
+	memcpy(o + 2 + (pad ? 1 : 0), v + i, n);
+	return 2u + (pad ? 1u : 0u) + n;
 }
 
-/* Read a TLV area's 4-byte info at off: returns its total or -EBADMSG. */
-static int32_t area_info(const struct mcuboot_verify_args *a, uint32_t off, uint16_t magic,
-			 int *err)
+int mcuboot_ecdsa_lenient(const uint8_t *sig, size_t len, uint8_t out[72])
 {
-	uint8_t b[4];
+	const uint8_t *p = sig;
+	const uint8_t *end = sig + len;
+	uint8_t r[32];
+	uint8_t s[32];
+	size_t seq;
 
-	*err = rd(a, off, b, sizeof(b));
-	if (*err) {
-		return -1;
+	if (asn1_tag(&p, end, 0x30, &seq) != 0 || read_bigint(r, &p, end) != 0 ||
+	    read_bigint(s, &p, end) != 0) {
+		return -EBADMSG;
 	}
-	if (mcuboot_le16(b) != magic || mcuboot_le16(&b[2]) < 4u) {
-		*err = -EBADMSG;
-		return -1;
-	}
-	return mcuboot_le16(&b[2]);
+	size_t n = der_int(out + 2, r);
+
+	n += der_int(out + 2 + n, s);
+	out[0] = 0x30;
+	out[1] = (uint8_t)n;
+	return (int)n + 2;
 }
 
-/* Walk one TLV area [off + 4, end): every entry must fit. */
-static int walk_area(const struct mcuboot_verify_args *a, struct walk *w,
-		     struct dfu_mcuboot_info *info, uint32_t off, uint32_t end, bool prot)
-{
-	off += 4;
-	while (off < end) {
-		uint8_t b[4];
-
-		if (end - off < 4u) {
-			return -EBADMSG;
-		}
-		int err = rd(a, off, b, sizeof(b));
-
-		if (err) {
-			return err;
-		}
-		uint16_t type = mcuboot_le16(b);
-		uint16_t len = mcuboot_le16(&b[2]);
-
-		off += 4;
-		if (len > end - off) {
-			return -EBADMSG;
-		}
-		if (prot) {
-			if (type == MCUBOOT_TLV_SEC_CNT) {
-				if (len != 4) {
-					return -EBADMSG;
-				}
-				err = rd(a, off, b, sizeof(b));
-				info->sec_cnt = dfu_get_le32(b);
-				info->has_sec_cnt = 1;
-			}
-		} else {
-			err = tlv_entry(a, w, info, type, off, len);
-		}
-		if (err) {
-			return err;
-		}
-		off += len;
-	}
-	return 0;
-}
-
-int mcuboot_verify(const struct mcuboot_verify_args *a, struct dfu_mcuboot_info *info)
-{
-	uint8_t hdr[MCUBOOT_HDR_SIZE];
-	uint8_t digest[DFU_SHA256_SIZE];
-	int err = rd(a, 0, hdr, sizeof(hdr));
-
-	memset(info, 0, sizeof(*info));
-	if (err) {
-		return err;
-	}
-	if (memcmp(hdr, image_magic, sizeof(image_magic)) != 0) {
-		return -ENOENT;
-	}
-	err = mcuboot_hdr_decode(hdr, a->max_img, 0, true, info);
-	if (err) {
-		return err;
-	}
-	uint32_t tlv = (uint32_t)info->hdr_size + info->img_size; /* fits: checked */
-	uint32_t hashed = tlv + info->prot_size;
-	struct walk w = {.key = -1};
-
-	if (info->prot_size != 0) {
-		int32_t tot = area_info(a, tlv, MCUBOOT_TLV_PROT_INFO, &err);
-
-		if (tot < 0) {
-			return err;
-		}
-		if ((uint32_t)tot != info->prot_size) {
-			return -EBADMSG;
-		}
-		err = walk_area(a, &w, info, tlv, hashed, true);
-		if (err) {
-			return err;
-		}
-	}
-	int32_t tot = area_info(a, hashed, MCUBOOT_TLV_INFO, &err);
-
-	if (tot < 0) {
-		return err;
-	}
-	if ((uint64_t)hashed + (uint32_t)tot > a->max_img) {
-		return -EFBIG;
-	}
-	info->tlv_end = hashed + (uint32_t)tot;
-	if (a->full) {
-		w.digest = a->digest;
-		if (w.digest == NULL) {
-			err = mcuboot_hash_start(a->crypto, a->sha);
-			if (err == 0) {
-				err = hash_flash(a, 0, hashed);
-			}
-			if (err == 0) {
-				err = mcuboot_hash_finish(a->crypto, a->sha, digest);
-			}
-			if (err) {
-				return err;
-			}
-			w.digest = digest;
-		}
-	}
-	return walk_area(a, &w, info, hashed, info->tlv_end, false);
-}
+/* ---- verdict ------------------------------------------------------------ */
 
 int mcuboot_verdict(const struct dfu_mcuboot_info *info, uint8_t key_count, bool allow_enc)
 {
+	switch (info->rule) {
+	case DFU_MCUBOOT_RULE_NONE:
+	case DFU_MCUBOOT_RULE_HASH_MISSING:
+		break;
+	case DFU_MCUBOOT_RULE_HASH:
+		return -EILSEQ;
+	case DFU_MCUBOOT_RULE_SEC_CNT:
+	case DFU_MCUBOOT_RULE_DOWNGRADE:
+		return -ESTALE;
+	case DFU_MCUBOOT_RULE_ENCRYPTION:
+	case DFU_MCUBOOT_RULE_COMPRESSION:
+		return -ENOTSUP;
+	case DFU_MCUBOOT_RULE_IMAGE_SIZE:
+		return -EFBIG;
+	default:
+		return -EBADMSG;
+	}
 	switch (info->hash) {
 	case DFU_MCUBOOT_CHECK_OK:
 		break;

@@ -21,6 +21,9 @@
 #define MCUBOOT_F_ENC128 0x00000004u
 #define MCUBOOT_F_ENC256 0x00000008u
 #define MCUBOOT_F_NON_BOOTABLE 0x00000010u
+#define MCUBOOT_F_LZMA1 0x00000200u
+#define MCUBOOT_F_LZMA2 0x00000400u
+#define MCUBOOT_F_ARM_THUMB 0x00000800u
 
 #define MCUBOOT_TLV_KEYHASH 0x01u
 #define MCUBOOT_TLV_PUBKEY 0x02u
@@ -31,6 +34,7 @@
 #define MCUBOOT_TLV_ECDSA 0x22u
 #define MCUBOOT_TLV_RSA3072 0x23u
 #define MCUBOOT_TLV_ED25519 0x24u
+#define MCUBOOT_TLV_SIG_PURE 0x25u
 #define MCUBOOT_TLV_SEC_CNT 0x50u
 
 static inline uint16_t mcuboot_le16(const uint8_t *p)
@@ -39,13 +43,36 @@ static inline uint16_t mcuboot_le16(const uint8_t *p)
 }
 
 /**
- * Decode the 32-byte header into info and check it: magic, hdr_size >= 32,
- * flags, hdr + img + prot within max_img and within file_size (0 = unknown),
- * computed in 64 bits. Returns 0, -EBADMSG, -EFBIG, or -ENOTSUP (encrypted
- * and !allow_enc).
+ * Decode the 32-byte header into info and check it under profile prof (NULL
+ * = the default): magic, hdr_size >= 32 (deliberately stricter), flags
+ * (H5: encryption only with allow_enc, never both bits; H6: compression only
+ * with DFU_MCUBOOT_P_DECOMPRESS, never LZMA1 with LZMA2; PIC and undefined
+ * bits ignored), hdr + img + prot (+ 4 for the TLV info) within max_img and
+ * within file_size (0 = unknown), computed in 64 bits. Returns 0, -EBADMSG,
+ * -EFBIG or -ENOTSUP, with info->rule naming the rule.
  */
+int mcuboot_hdr_check(const uint8_t *b, uint32_t max_img, uint32_t file_size,
+		      const struct dfu_mcuboot_pair_profile *prof, bool allow_enc,
+		      struct dfu_mcuboot_info *info);
+
+/** mcuboot_hdr_check() under the default profile, compression allowed (for
+ *  listings: dfu-sim's detect). */
 int mcuboot_hdr_decode(const uint8_t *b, uint32_t max_img, uint32_t file_size, bool allow_enc,
 		       struct dfu_mcuboot_info *info);
+
+/** The default pair profile (for callers without a board). */
+extern const struct dfu_mcuboot_pair_profile mcuboot_prof_default;
+/** The default with compression allowed: what a NULL profile means to
+ *  mcuboot_hdr_decode() and mcuboot_verify() (dfu-sim's listings, which do
+ *  not judge by a profile yet). The target always passes its profile. */
+extern const struct dfu_mcuboot_pair_profile mcuboot_prof_legacy;
+
+/**
+ * MCUboot's version comparison (1.3): major, minor, revision, then the
+ * build number only with DFU_MCUBOOT_P_BUILD_NUMBER. <0, 0, >0.
+ */
+int mcuboot_version_cmp(const struct dfu_mcuboot_info *a, const struct dfu_mcuboot_info *b,
+			const struct dfu_mcuboot_pair_profile *prof);
 
 /** Hash engine: the port's when it has one, else the portable SHA-256. */
 int mcuboot_hash_start(const struct dfu_crypto *c, struct dfu_sha256 *sw);
@@ -69,15 +96,24 @@ struct mcuboot_verify_args {
 	const uint8_t *digest;
 	/* false: only read the header and the TLVs (no hash, no signature). */
 	bool full;
+	/* The bootloader profile (NULL = mcuboot_prof_legacy). */
+	const struct dfu_mcuboot_pair_profile *prof;
+	/* Bytes readable from base (an NCS 2.x walk may read past the TLV
+	 * area); 0 = max_img. */
+	uint32_t read_limit;
 };
 
 /**
- * Read the image at a->base from flash: header, hash (unless a->digest or
- * !a->full), TLV walk (SHA-256 TLV compared, key hash / public key matched
- * against the trusted keys, signature checked through the crypto port).
- * Returns 0 with the outcomes in info; -ENOENT when the header magic is not
- * there (empty slot); -EBADMSG/-EFBIG/-ENOTSUP for a malformed image as
- * mcuboot_hdr_decode, or a TLV structure error; flash errors unchanged.
+ * Read the image at a->base from flash and judge it as bootutil's
+ * bootutil_img_validate does under a->prof (mcuboot_verify.c): header,
+ * TLV infos, maximum size, hash (unless a->digest or !a->full), then every
+ * TLV in file order (allow list, every hash TLV, key selection, signatures:
+ * the last verified one decides, security counters), stopping at the first
+ * rule that refuses. Returns 0 with the outcomes in info (info->rule: the
+ * refusing walk rule, for mcuboot_verdict()); -ENOENT when the header magic
+ * is not there (empty slot); -EBADMSG/-EFBIG/-ENOTSUP for a malformed
+ * header or TLV structure (info->rule set too); flash and crypto-port errors
+ * unchanged.
  */
 int mcuboot_verify(const struct mcuboot_verify_args *a, struct dfu_mcuboot_info *info);
 
@@ -86,5 +122,10 @@ int mcuboot_verify(const struct mcuboot_verify_args *a, struct dfu_mcuboot_info 
  * the error list in dfu_target_mcuboot.h.
  */
 int mcuboot_verdict(const struct dfu_mcuboot_info *info, uint8_t key_count, bool allow_enc);
+
+/** Parse an ECDSA TLV as the lenient bootutil decoder (TinyCrypt, CC310)
+ *  and re-encode (r, s) as strict DER into out (>= 72 bytes). Returns the
+ *  DER length, or -EBADMSG when the lenient decoder refuses it. */
+int mcuboot_ecdsa_lenient(const uint8_t *sig, size_t len, uint8_t out[72]);
 
 #endif /* MCUBOOT_IMAGE_H_ */

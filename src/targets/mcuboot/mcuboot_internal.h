@@ -60,4 +60,28 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 /* Check the bytes after the TLVs (padded file) and decode its trailer. */
 int mcuboot_tail_check(struct dfu_mcuboot *m);
 
+/* The profile pair img is judged by (dfu_mcuboot_profile_get()) with the
+ * cfg flags mapped onto it: DFU_MCUBOOT_ALLOW_UNVERIFIED -> ENCRYPT,
+ * DFU_MCUBOOT_DENY_DOWNGRADE -> DOWNGRADE, min_security_counter != 0 ->
+ * HW_ROLLBACK with a counter of at least that value. */
+int mcuboot_prof(const struct dfu_mcuboot *m, uint8_t img, struct dfu_mcuboot_pair_profile *p);
+
+/* The primary of pair img: header and (walk without hash) its first
+ * protected security counter. -ENOENT when there is no header magic. */
+int mcuboot_primary_info(struct dfu_mcuboot *m, uint8_t img, struct dfu_mcuboot_info *out);
+
+/* Software downgrade prevention (1.4) of an image for pair img, under the
+ * pair's profile: the version variant (cmp < 0 refused, an equal version
+ * passes) or the security-counter variant. 0, -ESTALE (info->rule
+ * DOWNGRADE) or a flash error. */
+int mcuboot_downgrade(struct dfu_mcuboot *m, uint8_t img, struct dfu_mcuboot_info *info);
+int mcuboot_seccnt_downgrade(struct dfu_mcuboot *m, uint8_t img, struct dfu_mcuboot_info *info);
+
+/* Shared by the target's files. */
+const struct dfu_mcuboot_pair *mcuboot_pair_of(const struct dfu_mcuboot *m, int img);
+int mcuboot_secondary_check(struct dfu_mcuboot *m, uint8_t img, bool may_verify,
+			    struct dfu_mcuboot_info *info, bool *stale);
+void mcuboot_bind_cfg(struct dfu_mcuboot *m);
+int mcuboot_keys_check(const struct dfu_mcuboot_cfg *cfg, const struct dfu_crypto *c);
+
 #endif /* MCUBOOT_INTERNAL_H_ */

@@ -25,6 +25,7 @@ void mcuboot_parser_reset(struct dfu_mcuboot *m)
 	m->phase = PHASE_HDR;
 	m->cur_type = 0;
 	m->trl_n = 0;
+	m->forced = 0;
 	memset(m->magic, m->scfg.flash->erase_value, sizeof(m->magic));
 }
 
@@ -46,27 +47,27 @@ static int emit(struct dfu_mcuboot *m, uint32_t at, const uint8_t *p, uint32_t k
 	return 0;
 }
 
+/* Software downgrade prevention (1.4), version variant: refused only when
+ * older than the running image (an equal version passes). */
 static int version_check(struct dfu_mcuboot *m)
 {
-	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[m->pair];
-	uint8_t b[MCUBOOT_HDR_SIZE];
+	const struct dfu_mcuboot_pair_profile *prof = &m->prof;
 	struct dfu_mcuboot_info run;
-	int err = pair->primary.flash->read(pair->primary.flash->ctx, pair->primary.offset, b,
-					    sizeof(b));
 
-	if (err) {
-		return err;
+	if (!(prof->build.features & DFU_MCUBOOT_P_DOWNGRADE) ||
+	    (prof->build.features & DFU_MCUBOOT_P_DOWNGRADE_SECCNT)) {
+		return 0;
 	}
-	if (mcuboot_hdr_decode(b, UINT32_MAX, 0, true, &run) != 0) {
-		return 0; /* no valid running image header: nothing to compare */
-	}
-	const struct dfu_mcuboot_info *n = &m->info;
-	uint64_t vn = ((uint64_t)n->major << 56) | ((uint64_t)n->minor << 48) |
-		      ((uint64_t)n->revision << 32) | n->build;
-	uint64_t vr = ((uint64_t)run.major << 56) | ((uint64_t)run.minor << 48) |
-		      ((uint64_t)run.revision << 32) | run.build;
+	int err = mcuboot_primary_info(m, m->pair, &run);
 
-	return vn > vr ? 0 : -ESTALE;
+	if (err == -ENOENT) {
+		return 0; /* no running image header: nothing to compare */
+	}
+	if (err == 0 && mcuboot_version_cmp(&m->info, &run, prof) < 0) {
+		m->info.rule = DFU_MCUBOOT_RULE_DOWNGRADE;
+		err = -ESTALE;
+	}
+	return err;
 }
 
 /* First download byte of a new download reaches flash: claim the slot. */
@@ -92,10 +93,10 @@ static int claim(struct dfu_mcuboot *m)
 
 static int header_done(struct dfu_mcuboot *m, bool replay)
 {
-	int err = mcuboot_hdr_decode(m->hb, m->max_img, m->file_size,
-				     (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0, &m->info);
+	int err = mcuboot_hdr_check(m->hb, m->max_img, m->file_size, &m->prof,
+				    (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0, &m->info);
 
-	if (err == 0 && !replay && (m->cfg.flags & DFU_MCUBOOT_DENY_DOWNGRADE)) {
+	if (err == 0 && !replay) {
 		err = version_check(m);
 	}
 	if (err) {
@@ -114,16 +115,45 @@ static int header_done(struct dfu_mcuboot *m, bool replay)
 	return emit(m, 0, m->hb, MCUBOOT_HDR_SIZE, replay);
 }
 
-/* The protected TLVs have passed (or there are none). */
+/* The protected TLVs have passed (or there are none): early checks of the
+ * first protected security counter (the verifier checks every one). */
 static int enter_info(struct dfu_mcuboot *m)
 {
-	uint32_t min = m->cfg.min_security_counter;
+	const struct dfu_mcuboot_profile *b = &m->prof.build;
+	uint32_t min = b->security_counter;
 
-	if (min != 0 && (!m->info.has_sec_cnt || m->info.sec_cnt < min)) {
+	if ((b->features & DFU_MCUBOOT_P_HW_ROLLBACK) && min != 0 &&
+	    (!m->info.has_sec_cnt || m->info.sec_cnt < min)) {
+		m->info.rule = DFU_MCUBOOT_RULE_SEC_CNT;
 		return -ESTALE;
+	}
+	int err = mcuboot_seccnt_downgrade(m, m->pair, &m->info);
+
+	if (err) {
+		return err;
 	}
 	m->phase = PHASE_INFO;
 	return 0;
+}
+
+static bool ncs_iter(const struct dfu_mcuboot *m)
+{
+	return m->prof.build.tlv_iter == DFU_MCUBOOT_ITER_NCS2;
+}
+
+/* NCS 2.x iterator: an entry that starts inside the TLV area may end past
+ * it; its bytes are written too (never past the maximum image size). */
+static int extend(struct dfu_mcuboot *m, uint64_t end)
+{
+	if (end <= m->area_end) {
+		return 0;
+	}
+	if (end > m->max_img || (m->file_size != 0 && end > m->file_size)) {
+		m->info.rule = DFU_MCUBOOT_RULE_TLV_BOUNDS;
+		return -EFBIG;
+	}
+	m->area_end = (uint32_t)end;
+	return dfu_stream_set_length(&m->stream, m->area_end);
 }
 
 /* A complete 4-byte TLV info or entry header is in hb. */
@@ -142,35 +172,57 @@ static int tlv_header(struct dfu_mcuboot *m)
 		m->phase = PHASE_PHDR;
 		return 0;
 	case PHASE_INFO: {
-		if (a != MCUBOOT_TLV_INFO || b < 4u) {
+		/* NCS 2.x, protected area, total 1..4: the walk reads one entry
+		 * at prot_end + 4, past the area. */
+		bool forced = ncs_iter(m) && m->info.prot_size != 0 && b >= 1u && b <= 4u;
+
+		if (a != MCUBOOT_TLV_INFO || (b < 4u && !forced)) {
+			m->info.rule = DFU_MCUBOOT_RULE_TLV_INFO;
 			return -EBADMSG;
 		}
 		uint64_t end = (uint64_t)m->hashed_end + b;
 
 		if (end > m->max_img || (m->file_size != 0 && end > m->file_size)) {
+			m->info.rule = DFU_MCUBOOT_RULE_IMAGE_SIZE;
 			return -EFBIG;
 		}
 		m->info.tlv_end = (uint32_t)end;
-		m->area_end = (uint32_t)end;
+		m->area_end = end > m->pos ? (uint32_t)end : m->pos;
+		m->forced = forced ? 1 : 0;
 		m->phase = PHASE_UHDR;
-		return dfu_stream_set_length(&m->stream, m->info.tlv_end);
+		return dfu_stream_set_length(&m->stream, m->area_end);
 	}
 	default: /* PHDR or UHDR: an entry */
+		if (m->phase == PHASE_UHDR && ncs_iter(m)) {
+			int err = extend(m, (uint64_t)m->pos + b);
+
+			if (err) {
+				return err;
+			}
+		}
 		if (b > m->area_end - m->pos) {
+			m->info.rule = DFU_MCUBOOT_RULE_TLV_BOUNDS;
 			return -EBADMSG;
 		}
-		if (m->phase == PHASE_PHDR && a == MCUBOOT_TLV_SEC_CNT && b != 4u) {
+		if (m->phase == PHASE_PHDR && a == MCUBOOT_TLV_SEC_CNT && b != 4u &&
+		    (m->prof.build.features & DFU_MCUBOOT_P_HW_ROLLBACK)) {
+			m->info.rule = DFU_MCUBOOT_RULE_SEC_CNT_LENGTH;
 			return -EBADMSG;
 		}
-		m->cur_type = a;
+		/* a SEC_CNT of another length is not a counter (collected below) */
+		m->cur_type = a == MCUBOOT_TLV_SEC_CNT && b != 4u ? 0xffffu : a;
 		m->item_end = m->pos + b;
 		m->phase = m->phase == PHASE_PHDR ? PHASE_PVAL : PHASE_UVAL;
 		return 0;
 	}
 }
 
-/* Bytes after the TLVs: the erase value, or a trailer ending the file. */
-static int tail(struct dfu_mcuboot *m, const uint8_t *p, uint32_t k)
+/* Bytes after the TLVs: MCUboot never reads them (3.4) and they are never
+ * written here (a padded file's tail is the trailer region). Only a trailer
+ * ending the file is remembered, to be reported. */
+#define TRL_NOT 0xffu /* trl_n: the tail is not (only) a trailer */
+
+static void tail(struct dfu_mcuboot *m, const uint8_t *p, uint32_t k)
 {
 	uint8_t ev = m->scfg.flash->erase_value;
 
@@ -179,16 +231,16 @@ static int tail(struct dfu_mcuboot *m, const uint8_t *p, uint32_t k)
 
 		if (m->file_size != 0 && d <= sizeof(m->magic)) {
 			m->magic[sizeof(m->magic) - d] = p[i];
-		} else if (p[i] != ev) {
+		} else if (p[i] != ev && m->trl_n != TRL_NOT) {
 			if (m->file_size == 0 || d > MCUBOOT_TRAILER_SPAN ||
 			    m->trl_n >= sizeof(m->trl)) {
-				return -EBADMSG;
+				m->trl_n = TRL_NOT;
+				continue;
 			}
 			m->trl[m->trl_n] = p[i];
 			m->trl_pos[m->trl_n++] = (uint8_t)d;
 		}
 	}
-	return 0;
 }
 
 int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
@@ -223,7 +275,20 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 			break;
 		case PHASE_PHDR:
 		case PHASE_UHDR:
-			if (m->pos == m->area_end) {
+			if (m->hn == 0 && m->phase == PHASE_UHDR && ncs_iter(m)) {
+				/* bootutil (NCS 2.x): an entry starts while the
+				 * offset is inside the area (or the forced one) */
+				k = 0;
+				if (m->pos >= m->info.tlv_end && !m->forced) {
+					m->phase = PHASE_TAIL;
+					break;
+				}
+				m->forced = 0;
+				err = extend(m, (uint64_t)m->pos + 4u);
+				if (err) {
+					break;
+				}
+			} else if (m->pos == m->area_end) {
 				k = 0;
 				if (m->phase == PHASE_PHDR) {
 					err = enter_info(m);
@@ -233,6 +298,7 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 				break;
 			}
 			if (m->hn == 0 && m->area_end - m->pos < 4u) {
+				m->info.rule = DFU_MCUBOOT_RULE_TLV_BOUNDS;
 				return -EBADMSG; /* entry header runs past the area */
 			}
 			/* fall through */
@@ -260,7 +326,8 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 			err = emit(m, m->pos, p, k, replay);
 			m->pos += k;
 			if (err == 0 && m->pos == m->item_end) {
-				if (m->phase == PHASE_PVAL && m->cur_type == MCUBOOT_TLV_SEC_CNT) {
+				if (m->phase == PHASE_PVAL && m->cur_type == MCUBOOT_TLV_SEC_CNT &&
+				    !m->info.has_sec_cnt) {
 					m->info.sec_cnt = dfu_get_le32(&m->hb[4]);
 					m->info.has_sec_cnt = 1;
 				}
@@ -271,7 +338,7 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 			return -EPIPE;
 		default: /* PHASE_TAIL */
 			k = (uint32_t)n;
-			err = tail(m, p, k);
+			tail(m, p, k);
 			m->pos += k;
 			break;
 		}
@@ -285,7 +352,8 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 	if (m->phase == PHASE_PHDR && m->pos == m->area_end) {
 		return enter_info(m);
 	}
-	if (m->phase == PHASE_UHDR && m->pos == m->area_end) {
+	if (m->phase == PHASE_UHDR && m->pos == m->area_end && !m->forced &&
+	    m->pos >= m->info.tlv_end) {
 		m->phase = PHASE_TAIL;
 	}
 	return 0;
@@ -311,27 +379,17 @@ static uint8_t tail_at(const struct dfu_mcuboot *m, uint32_t d, uint8_t ev)
 	return ev;
 }
 
-int mcuboot_tail_check(struct dfu_mcuboot *m)
+/* The request a padded file's tail holds (reported only): the magic for A
+ * = 8, 16 or 32 at the end, image_ok / copy_done erased or 01, nothing
+ * else non-erased in the trailer span. Anything else: no request. */
+static int tail_request(struct dfu_mcuboot *m, uint32_t tail_len)
 {
 	uint8_t ev = m->scfg.flash->erase_value;
 	const uint8_t *last = &m->magic[16];
-	uint32_t tail_len = m->pos - m->info.tlv_end;
 	uint32_t a;
-	bool blank = true;
 
-	m->info.file_request = 0;
-	m->info.file_align = 0;
-	for (uint32_t d = 1; d <= 16 && d <= tail_len; d++) {
-		blank = blank && last[16 - d] == ev;
-	}
-	if (tail_len < 16 || blank) {
-		/* No magic: every tail byte must be erased. */
-		for (uint32_t d = 1; d <= 32 && d <= tail_len; d++) {
-			if (tail_at(m, d, ev) != ev) {
-				return -EBADMSG;
-			}
-		}
-		return m->trl_n == 0 ? 0 : -EBADMSG;
+	if (tail_len < 16 || m->trl_n == TRL_NOT) {
+		return 0;
 	}
 	if (memcmp(last, magic_8, 16) == 0) {
 		a = 8;
@@ -339,27 +397,33 @@ int mcuboot_tail_check(struct dfu_mcuboot *m)
 		   (mcuboot_le16(last) == 16 || mcuboot_le16(last) == 32)) {
 		a = mcuboot_le16(last);
 	} else {
-		return -EBADMSG;
+		return 0;
 	}
 	/* image_ok at ALIGN_DOWN(S - 16 - A, A) for a slot-sized file */
 	uint32_t ok = (16 + a + a - 1) / a * a;
 	uint32_t fields[3] = {ok, ok + a, ok + 2 * a};
 
-	/* Every non-erased byte before the magic is one of the fields. */
 	for (uint32_t d = 17; d <= MCUBOOT_TRAILER_SPAN && d <= tail_len; d++) {
 		uint8_t v = tail_at(m, d, ev);
 
 		if (v != ev && d != fields[0] && d != fields[1] && d != fields[2]) {
-			return -EBADMSG;
+			return 0;
 		}
 	}
 	uint8_t image_ok = tail_at(m, fields[0], ev);
+	uint8_t copy_done = tail_at(m, fields[1], ev);
 
-	if ((image_ok != ev && image_ok != 0x01) ||
-	    (tail_at(m, fields[1], ev) != ev && tail_at(m, fields[1], ev) != 0x01)) {
-		return -EBADMSG;
+	if ((image_ok != ev && image_ok != 0x01) || (copy_done != ev && copy_done != 0x01)) {
+		return 0;
 	}
-	m->info.file_request = image_ok == 0x01 ? DFU_MCUBOOT_SWAP_PERM : DFU_MCUBOOT_SWAP_TEST;
 	m->info.file_align = (uint8_t)a;
+	return image_ok == 0x01 ? DFU_MCUBOOT_SWAP_PERM : DFU_MCUBOOT_SWAP_TEST;
+}
+
+int mcuboot_tail_check(struct dfu_mcuboot *m)
+{
+	m->info.file_request = 0;
+	m->info.file_align = 0;
+	m->info.file_request = (uint8_t)tail_request(m, m->pos - m->area_end);
 	return 0;
 }
