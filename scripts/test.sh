@@ -28,4 +28,5 @@ fi
 echo "== consumers: examples/apply_vector via find_package, pkg-config, add_subdirectory"
 bash scripts/consumers.sh build/consumers
 
+bash scripts/zephyr-test.sh
 echo "== all tests passed"

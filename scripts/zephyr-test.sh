@@ -14,6 +14,9 @@
 #                          $ZEPHYR_BASE/../modules/{cmsis,tinycrypt} when present.
 #   ZEPHYR_TEST_BUILD      build directory root (default: build/zephyr)
 #   CROSS_COMPILE          default /usr/bin/arm-none-eabi-
+#   NRFXLIB_INCLUDE        optional: a copy of nrfxlib's nrf_modem/include
+#                          (kept outside this repository); the modem port
+#                          is then compile-checked in the an521 build.
 # No west, no Zephyr SDK: host gcc (gcc-multilib) for native_sim, Debian's
 # arm-none-eabi-gcc for the an521, Debian's /usr/bin/python3.
 set -euo pipefail
@@ -96,6 +99,32 @@ for b in "${boards[@]}"; do
   else
     echo "FAIL: tests/zephyr/dfu_target on $b (log: $out/test-$b.run.log)"
     fail=1
+  fi
+  if [ "$b" = mps2_an521 ] && [ -f "$out/test-$b/zephyr/zephyr.map" ]; then
+    echo "== module code size in the mps2_an521 test build (map file)"
+    $py "$here/scripts/zephyr-size.py" "$out/test-$b/zephyr/zephyr.map"
+    if [ -n "${NRFXLIB_INCLUDE:-}" ]; then
+      echo "== modem port compile check against $NRFXLIB_INCLUDE"
+      $py - "$out/test-$b" "$here" "$NRFXLIB_INCLUDE" <<'PY' || fail=1
+import json, shlex, subprocess, sys
+bdir, root, inc = sys.argv[1:4]
+cc = json.load(open(bdir + "/compile_commands.json"))
+e = next(x for x in cc if x["file"].endswith("dfu_zephyr_clock.c"))
+base = shlex.split(e["command"])
+i = base.index("-o"); del base[i:i + 2]
+i = base.index("-c"); del base[i:i + 2]
+defs = ["-DCONFIG_NRF_MODEM_LIB=1", "-DCONFIG_DFU_TARGET_MODEM_DELTA=1",
+        "-DCONFIG_DFU_TARGET_MODEM_TIMEOUT=60", "-DCONFIG_DFU_TARGET_MODEM_ERASE_DEADLINE=600",
+        "-I" + inc, "-Wextra", "-Werror", "-fsyntax-only"]
+bad = 0
+for f in ("ports/zephyr/dfu_zephyr_modem.c", "ports/zephyr/dfu_zephyr_default.c"):
+    r = subprocess.run(base + defs + [root + "/" + f], cwd=e["directory"], capture_output=True, text=True)
+    print(("ok   " if r.returncode == 0 else "FAIL ") + f + " (CONFIG_NRF_MODEM_LIB, nrfxlib headers)")
+    sys.stderr.write(r.stderr)
+    bad |= r.returncode != 0
+sys.exit(bad)
+PY
+    fi
   fi
   echo "== samples/zephyr_dfu for $b"
   if build "$here/samples/zephyr_dfu" "$b" "$out/sample-$b" -DCONFIG_COMPILER_WARNINGS_AS_ERRORS=y; then

@@ -13,20 +13,21 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <zephyr/toolchain.h>
+
 #include <nrf_errno.h>
 #include <nrf_modem_delta_dfu.h>
 
 #include "dfu/dfu_modem.h"
 #include "dfu_zephyr/dfu_zephyr.h"
 
-#if NRF_MODEM_DELTA_DFU_UUID_LEN != DFU_MODEM_UUID_LEN ||                                        \
-	NRF_MODEM_DELTA_DFU_OFFSET_DIRTY != DFU_MODEM_OFFSET_DIRTY ||                             \
-	NRF_MODEM_DELTA_DFU_ERASE_PENDING != DFU_MODEM_ERASE_PENDING ||                           \
-	NRF_MODEM_DELTA_DFU_NOT_ALLOWED_POFWARN_ON != DFU_MODEM_NOT_ALLOWED_POFWARN_ON ||         \
-	NRF_MODEM_DELTA_DFU_AREA_NOT_BLANK != DFU_MODEM_AREA_NOT_BLANK ||                         \
-	NRF_MODEM_DELTA_DFU_INCOMPLETE_DATA != DFU_MODEM_INCOMPLETE_DATA
-#error "nrf_modem_delta_dfu.h differs from dfu_modem.h"
-#endif
+BUILD_ASSERT(NRF_MODEM_DELTA_DFU_UUID_LEN == DFU_MODEM_UUID_LEN, "UUID length");
+BUILD_ASSERT(NRF_MODEM_DELTA_DFU_OFFSET_DIRTY == DFU_MODEM_OFFSET_DIRTY, "dirty offset");
+BUILD_ASSERT(NRF_MODEM_DELTA_DFU_AREA_NOT_BLANK == DFU_MODEM_AREA_NOT_BLANK, "modem codes");
+BUILD_ASSERT(NRF_MODEM_DELTA_DFU_ERASE_PENDING == DFU_MODEM_ERASE_PENDING, "modem codes");
+BUILD_ASSERT(NRF_MODEM_DELTA_DFU_INCOMPLETE_DATA == DFU_MODEM_INCOMPLETE_DATA, "modem codes");
+BUILD_ASSERT(NRF_MODEM_DELTA_DFU_NOT_ALLOWED_POFWARN_ON == DFU_MODEM_NOT_ALLOWED_POFWARN_ON,
+	     "modem codes");
 
 static int map(int r)
 {
