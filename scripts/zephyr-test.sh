@@ -86,7 +86,7 @@ run() { # board dir
     kill $pid 2>/dev/null || true
     wait $pid 2>/dev/null || true
   fi
-  grep -E "^(START|PASS|FAIL|SKIP|  (PASS|FAIL))|TESTSUITE|durable offset|slot1|PROJECT EXECUTION|Assertion" "$log" || true
+  grep -E "^ ?(START|PASS|FAIL|SKIP) - |^ - (PASS|FAIL|SKIP) - |SUITE (PASS|FAIL)|durable offset|slot1|PROJECT EXECUTION|Assertion" "$log" || true
   grep -q "PROJECT EXECUTION SUCCESSFUL" "$log"
 }
 
