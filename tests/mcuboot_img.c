@@ -350,3 +350,42 @@ void mcuboot_img_flip_bit(uint8_t *img, size_t off, unsigned bit)
 {
 	img[off] ^= (uint8_t)(1u << (bit & 7u));
 }
+
+int mcuboot_img_append_tlv(uint8_t *img, size_t cap, size_t *len, uint16_t type,
+			   const uint8_t *data, uint16_t n)
+{
+	struct mcuboot_img_layout l;
+	int rc = mcuboot_img_layout(img, *len, &l);
+
+	if (rc != 0) {
+		return rc;
+	}
+	if (l.end != *len || cap - *len < TLV_HDR + (size_t)n ||
+	    l.tlv_size + TLV_HDR + (size_t)n > 0xFFFF) {
+		return -ENOSPC;
+	}
+	put_tlv(img + *len, type, data, n);
+	put16(img + l.tlv_off + 2, l.tlv_size + TLV_HDR + n);
+	*len += TLV_HDR + n;
+	return 0;
+}
+
+int mcuboot_img_remove_tlv(uint8_t *img, size_t *len, uint16_t type)
+{
+	struct mcuboot_img_layout l;
+	uint32_t off;
+	uint16_t n;
+	int rc = mcuboot_img_layout(img, *len, &l);
+
+	if (rc == 0) {
+		rc = mcuboot_img_find_tlv(img, *len, false, type, &off, &n);
+	}
+	if (rc != 0) {
+		return rc;
+	}
+	off -= TLV_HDR;
+	memmove(img + off, img + off + TLV_HDR + n, *len - (off + TLV_HDR + n));
+	put16(img + l.tlv_off + 2, l.tlv_size - TLV_HDR - n);
+	*len -= TLV_HDR + n;
+	return 0;
+}

@@ -130,6 +130,23 @@ int mcuboot_img_layout(const uint8_t *img, size_t len, struct mcuboot_img_layout
 int mcuboot_img_find_tlv(const uint8_t *img, size_t len, bool protected_area, uint16_t type,
 			 uint32_t *off, uint16_t *tlv_len);
 
+/**
+ * Append a TLV (type, data[0, n)) at the end of the unprotected area of the
+ * unpadded image img[0, *len) (it must end at its TLVs) and update the
+ * area's total; *len grows by 4 + n. Unprotected TLVs are not hashed: the
+ * image needs no re-signing. Returns 0, -ENOSPC (cap, or a total over 64
+ * KiB) or a mcuboot_img_layout() error.
+ */
+int mcuboot_img_append_tlv(uint8_t *img, size_t cap, size_t *len, uint16_t type,
+			   const uint8_t *data, uint16_t n);
+
+/**
+ * Remove the first unprotected TLV of the given type from the unpadded
+ * image img[0, *len) and update the area's total. Returns 0, -ENOENT or a
+ * mcuboot_img_layout() error.
+ */
+int mcuboot_img_remove_tlv(uint8_t *img, size_t *len, uint16_t type);
+
 /** Trailer magic (16 bytes) for alignment A = 8, 16 or 32. */
 void mcuboot_img_trailer_magic(uint8_t max_align, uint8_t magic[16]);
 

@@ -364,6 +364,7 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 		/* Early verdict on the header; nothing is consumed. */
 		err = mcuboot_hdr_check(p->first, m->max_img, m->file_size, &m->prof,
 					(m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0, &tmp);
+		m->info.rule = tmp.rule;
 	}
 	if (err) {
 		m->stream.status = DFU_STREAM_CLOSED;

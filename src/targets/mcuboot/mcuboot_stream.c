@@ -141,6 +141,13 @@ static bool ncs_iter(const struct dfu_mcuboot *m)
 	return m->prof.build.tlv_iter == DFU_MCUBOOT_ITER_NCS2;
 }
 
+/* The walk of the TLVs is over: what follows is never written. */
+static int to_tail(struct dfu_mcuboot *m)
+{
+	m->phase = PHASE_TAIL;
+	return ncs_iter(m) ? dfu_stream_set_length(&m->stream, m->area_end) : 0;
+}
+
 /* NCS 2.x iterator: an entry that starts inside the TLV area may end past
  * it; its bytes are written too (never past the maximum image size). */
 static int extend(struct dfu_mcuboot *m, uint64_t end)
@@ -190,7 +197,8 @@ static int tlv_header(struct dfu_mcuboot *m)
 		m->area_end = end > m->pos ? (uint32_t)end : m->pos;
 		m->forced = forced ? 1 : 0;
 		m->phase = PHASE_UHDR;
-		return dfu_stream_set_length(&m->stream, m->area_end);
+		/* NCS 2.x: the length is known when the walk ends (to_tail) */
+		return ncs_iter(m) ? 0 : dfu_stream_set_length(&m->stream, m->area_end);
 	}
 	default: /* PHDR or UHDR: an entry */
 		if (m->phase == PHASE_UHDR && ncs_iter(m)) {
@@ -212,7 +220,9 @@ static int tlv_header(struct dfu_mcuboot *m)
 		/* a SEC_CNT of another length is not a counter (collected below) */
 		m->cur_type = a == MCUBOOT_TLV_SEC_CNT && b != 4u ? 0xffffu : a;
 		m->item_end = m->pos + b;
-		m->phase = m->phase == PHASE_PHDR ? PHASE_PVAL : PHASE_UVAL;
+		if (b != 0u) { /* an empty entry has no value phase */
+			m->phase = m->phase == PHASE_PHDR ? PHASE_PVAL : PHASE_UVAL;
+		}
 		return 0;
 	}
 }
@@ -280,7 +290,7 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 				 * offset is inside the area (or the forced one) */
 				k = 0;
 				if (m->pos >= m->info.tlv_end && !m->forced) {
-					m->phase = PHASE_TAIL;
+					err = to_tail(m);
 					break;
 				}
 				m->forced = 0;
@@ -354,7 +364,7 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 	}
 	if (m->phase == PHASE_UHDR && m->pos == m->area_end && !m->forced &&
 	    m->pos >= m->info.tlv_end) {
-		m->phase = PHASE_TAIL;
+		return to_tail(m);
 	}
 	return 0;
 }
