@@ -29,7 +29,9 @@
  *              Otherwise no flash write or erase.
  *   write      The first 32 bytes are collected and the header checked
  *              before anything reaches flash: magic, header size (>= 32),
- *              flags (both encryption bits, PIC → invalid), and header +
+ *              flags as the profile says (both encryption bits invalid;
+ *              encrypted or compressed without support refused; PIC and
+ *              undefined bits ignored, as MCUboot), and header +
  *              payload + protected TLVs within the maximum image size and
  *              within file_size, with overflow-safe arithmetic. Then, for a
  *              new download only: the verified record of the pair is
@@ -38,9 +40,9 @@
  *              stream writer (resumable, power-cut safe) while SHA-256 runs
  *              over [0, hdr + img + prot), the bytes MCUboot hashes; TLVs are
  *              parsed as they pass. Bytes after the end of the TLVs (an
- *              imgtool --pad file) are never written: they must be the erase
- *              value or a trailer at the end of the file, which is decoded
- *              and reported only.
+ *              imgtool --pad file) are ignored, as MCUboot ignores them,
+ *              and never written; a trailer at the end of the file is
+ *              decoded and reported only.
  *   done(true) Flushes, then verifies what is really in flash: re-reads the
  *              image and hashes it again (default; costs one read pass over
  *              the image, ~0.5 ms per KiB on nRF52 flash at 32 MHz reads;
@@ -114,8 +116,10 @@
  *             pair's maximum image size or file_size.
  *   -EBADMSG  not an MCUboot image or malformed: magic, header size, flags,
  *             TLV info magic or total, a TLV running past its area, no
- *             SHA-256 TLV, non-erased bytes after the TLVs that are not a
- *             trailer.
+ *             SHA-256 TLV, an unprotected TLV outside the allow list, a
+ *             KEYHASH / PUBKEY / signature / SEC_CNT TLV of a bad size
+ *             (dfu_mcuboot_report()->rule names the rule; docs/
+ *             mcuboot-profile.md).
  *   -ENOTSUP  encrypted image without DFU_MCUBOOT_ALLOW_UNVERIFIED (at the
  *             header, or at schedule when the flag was dropped since); no
  *             SHA-256 TLV but another hash (SHA-384/512 builds); keys are
