@@ -9,6 +9,7 @@
 #ifndef DELTA_SUPPORT_H_
 #define DELTA_SUPPORT_H_
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,16 @@ static inline void make_pair(int kind, uint8_t *old, size_t on, uint8_t *nw, siz
 	}
 }
 
+static inline bool bytes_all(const uint8_t *p, size_t n, uint8_t v)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != v) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* ---- decoding into memory ---------------------------------------------- */
 
 struct memdec {
@@ -97,7 +108,7 @@ struct memdec {
 	struct dfu_delta_dec *d;
 };
 
-static int md_read_old(void *ctx, uint32_t off, uint8_t *dst, size_t n)
+static inline int md_read_old(void *ctx, uint32_t off, uint8_t *dst, size_t n)
 {
 	struct memdec *m = ctx;
 
@@ -108,7 +119,7 @@ static int md_read_old(void *ctx, uint32_t off, uint8_t *dst, size_t n)
 	return 0;
 }
 
-static int md_read_new(void *ctx, uint32_t off, uint8_t *dst, size_t n)
+static inline int md_read_new(void *ctx, uint32_t off, uint8_t *dst, size_t n)
 {
 	struct memdec *m = ctx;
 
@@ -119,7 +130,7 @@ static int md_read_new(void *ctx, uint32_t off, uint8_t *dst, size_t n)
 	return 0;
 }
 
-static int md_write(void *ctx, uint32_t out, const uint8_t *src, size_t n)
+static inline int md_write(void *ctx, uint32_t out, const uint8_t *src, size_t n)
 {
 	struct memdec *m = ctx;
 
@@ -131,7 +142,7 @@ static int md_write(void *ctx, uint32_t out, const uint8_t *src, size_t n)
 	return 0;
 }
 
-static int md_snap(void *ctx, const struct dfu_delta_snap *s)
+static inline int md_snap(void *ctx, const struct dfu_delta_snap *s)
 {
 	struct memdec *m = ctx;
 
