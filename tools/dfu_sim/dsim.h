@@ -308,6 +308,9 @@ struct dsim_mkimage {
 /** Write a signed (or hash-only) MCUboot image to path. */
 int dsim_mkimage(const struct dsim_mkimage *p, const char *path, char *err, size_t err_len);
 
+/** dfu-sim mkpatch (mkpatch.c): an application delta artifact. */
+int dsim_mkpatch(int argc, char **argv, bool json);
+
 /** Write a sample full modem image (.cbor) with a blob of blob_kib KiB. */
 int dsim_mkfull(uint32_t blob_kib, uint32_t seed, const char *path, char *err, size_t err_len);
 

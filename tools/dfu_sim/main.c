@@ -54,6 +54,10 @@ static const char usage[] =
 	"                                 a sample MCUboot image, signed with --key\n"
 	"  mkdelta OUT --from UUID --to UUID --size N [--seed S]\n"
 	"                                 a sample modem delta patch (simulator format)\n"
+	"  mkpatch OLD NEW OUT [--compression heatshrink|none] [--window-max BITS]\n"
+	"          [--old-version M.m.r+b --new-version M.m.r+b] [--force]\n"
+	"                                 an application delta (docs/delta.md); exit 2\n"
+	"                                 when not worth it\n"
 	"  mkfull OUT --size KIB [--seed S]\n"
 	"                                 a sample full modem image (.cbor, dummy signature)\n"
 	"\n"
@@ -633,6 +637,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "reset") || !strcmp(cmd, "confirm")) {
 		return cmd_device(&a, cmd);
+	}
+	if (!strcmp(cmd, "mkpatch")) {
+		return dsim_mkpatch(argc - 2, argv + 2, json);
 	}
 	if (!strcmp(cmd, "keygen") || !strcmp(cmd, "mkimage") || !strcmp(cmd, "mkdelta") ||
 	    !strcmp(cmd, "mkfull")) {
