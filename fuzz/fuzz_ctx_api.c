@@ -27,7 +27,8 @@
  *
  * Invariants:
  *   - every call returns 0 or a negative errno; documented results of
- *     misuse; -EBUSY for an init while another download is open;
+ *     misuse; -EBUSY for an init of another target while a download is
+ *     open, or of another file of the same target while WRITING/FAILED;
  *   - state after each call as documented (write 0 -> WRITING, done(true)
  *     0 -> DONE, -ENODATA -> unchanged, reset 0 -> IDLE, ...); progress
  *     callbacks run with the context BUSY and a call from them gets
@@ -280,10 +281,15 @@ static int do_init(struct app *a, int f, int mode)
 		break;
 	}
 	bool same = a->cur == f && a->fs == ip.file_size;
+	/* another target, or the same target while bytes are moving
+	 * (WRITING) or after a failure (FAILED); in READY another file of the
+	 * same target replaces the download */
+	bool other = a->cur < 0 || files[a->cur].mcuboot != fl->mcuboot ||
+		     before != DFU_STATE_READY;
 	int err = fz_init(&ctx, &ip, complete);
 
 	FZ_ERRNO(err, "init");
-	if (open && !same) {
+	if (open && !same && other) {
 		FZ_CHECK(err == -EBUSY, "init of another download while one is open (state %d): %s",
 			 before, dfu_errno_name(err));
 	}

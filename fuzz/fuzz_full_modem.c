@@ -32,7 +32,9 @@
  *     and the SHA-256 of its blob (mbedTLS) equals the manifest's hash
  *     ("accept only when the blob hash matches the manifest"), and then
  *     the partition holds the file bit for bit, dfu_full_modem_stored()
- *     describes it, a reboot + init of the same file reports DONE;
+ *     describes it; after a reboot an init of the same file with its
+ *     digest (expected_digest) reports DONE, without one it is a new
+ *     download (READY, offset 0);
  *   - a malformed wrapper fails init (first bytes given) or a write, and
  *     with a staging buffer >= 1 KiB nothing reaches flash or the store;
  *   - a refused download leaves no verified record (stored() fails);
@@ -337,13 +339,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 off);
 		FZ_CHECK(dfu_ctx_schedule_update(&ctx, 0) == 0, "schedule_update");
 		if (file_size != 0) {
+			/* reused after a reboot with the blob's digest
+			 * (dfu_init_params.expected_digest); without it a new
+			 * download */
+			struct dfu_init_params ipd = ip;
+
+			ipd.expected_digest = hf.hash;
+			sim_power_reboot(&power);
+			ctx_build(f0, part_off, part_size, data[3] & 3);
+			(void)dfu_ctx_img_type(&ctx, file, first);
+			err = fz_init(&ctx, &ipd, complete);
+			FZ_CHECK(err == 0 && dfu_ctx_state(&ctx) == DFU_STATE_DONE,
+				 "after a reboot, with its digest: init = %s, state %d",
+				 dfu_errno_name(err), dfu_ctx_state(&ctx));
 			sim_power_reboot(&power);
 			ctx_build(f0, part_off, part_size, data[3] & 3);
 			(void)dfu_ctx_img_type(&ctx, file, first);
 			err = fz_init(&ctx, &ip, complete);
-			FZ_CHECK(err == 0 && dfu_ctx_state(&ctx) == DFU_STATE_DONE,
-				 "after a reboot: init = %s, state %d", dfu_errno_name(err),
-				 dfu_ctx_state(&ctx));
+			off = 1;
+			FZ_CHECK(err == 0 && dfu_ctx_state(&ctx) == DFU_STATE_READY &&
+					 dfu_ctx_offset_get(&ctx, &off) == 0 && off == 0,
+				 "after a reboot, no digest: init = %s, state %d, offset %zu "
+				 "(want a new download)",
+				 dfu_errno_name(err), dfu_ctx_state(&ctx), off);
 		}
 	} else {
 		struct dfu_full_modem_info st;

@@ -55,12 +55,14 @@
  *     scheduled (dfu_mcuboot_schedule() fails);
  *   - after done(true) == 0: schedule_update gives 0 and a test request
  *     (or -ENOEXEC for a NON_BOOTABLE image); after a reboot, init of the
- *     same file (file_size known) reports DONE.
+ *     same file (file_size known) with its digest (expected_digest) reports
+ *     DONE, and without one starts a new download (READY, offset 0).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
 
+#include <mbedtls/ecdsa.h>
 #include <mbedtls/md.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/sha256.h>
@@ -114,7 +116,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* ---- the harness's own view of an MCUboot image ---- */
+/* ---- the harness's own view of an MCUboot image ----
+ *
+ * Written from the documented rules (dfu_target_mcuboot.h, the default
+ * bootloader profile of dfu_mcuboot_board.h: the nRF9160 NCS build, i.e.
+ * bootutil's walk with the NCS 2.x TLV iterator, TLV allow list on, KEYHASH,
+ * lenient ECDSA DER), not from the library's code.
+ */
 
 struct himg {
 	uint16_t hdr_size, prot_size;
@@ -122,27 +130,29 @@ struct himg {
 	uint8_t major, minor;
 	uint16_t revision;
 	uint32_t build;
-	uint32_t hashed; /* hdr + img + prot */
-	uint32_t tlv_end;
-	bool has_sha;
-	uint32_t sha_off; /* value of the first SHA-256 TLV */
-	bool has_sec_cnt;
-	uint32_t sec_cnt;
+	uint32_t prot_end; /* hdr + img + prot: the bytes hashed */
+	uint32_t tlv_end;  /* end of the TLV area (its info's total) */
+	uint32_t walk_end; /* end of the last entry walked (may pass tlv_end) */
+	unsigned sha_count;
+	uint32_t sha_off[8]; /* values of the SHA-256 TLVs (first 8) */
+	bool sha_bad_len;
+	bool disallowed; /* an unprotected entry outside the allow list */
+	unsigned cnt_count;
+	bool cnt_bad; /* a SEC_CNT not 4 bytes */
+	uint32_t cnt_min;
 };
 
-/* The header rules of dfu_target_mcuboot.h / mcuboot_hdr_decode, written
- * again: 0, -EBADMSG, -EFBIG or -ENOTSUP. */
-static int hdr_verdict(const uint8_t *b, uint32_t max_img, uint32_t file_size, bool allow_enc)
+/* Header checks that hold for every profile (magic, header size, protected
+ * size, sizes within the maximum image size and file_size, in 64 bits):
+ * 0 when they pass. */
+static int hdr_basic(const uint8_t *b, uint32_t max_img, uint32_t file_size)
 {
 	static const uint8_t magic[4] = {0x3d, 0xb8, 0xf3, 0x96};
 	uint16_t hdr = fz_le16(b + 8);
 	uint16_t prot = fz_le16(b + 10);
 	uint32_t img = fz_le32(b + 12);
-	uint32_t flags = fz_le32(b + 16);
 
-	if (memcmp(b, magic, 4) != 0 || hdr < 32 ||
-	    (flags & (F_ENC128 | F_ENC256)) == (F_ENC128 | F_ENC256) || (flags & F_PIC) ||
-	    (prot != 0 && prot < 4)) {
+	if (memcmp(b, magic, 4) != 0 || hdr < 32 || (prot != 0 && prot < 4)) {
 		return -EBADMSG;
 	}
 	uint64_t need = (uint64_t)hdr + img + prot + 4u;
@@ -150,51 +160,22 @@ static int hdr_verdict(const uint8_t *b, uint32_t max_img, uint32_t file_size, b
 	if (need > max_img || (file_size != 0 && need > file_size)) {
 		return -EFBIG;
 	}
-	if ((flags & (F_ENC128 | F_ENC256)) && !allow_enc) {
-		return -ENOTSUP;
-	}
 	return 0;
 }
 
-/* Walk a TLV area [off, off + total) whose info is (magic, total): every
- * entry must fit exactly. Returns false when malformed. */
-static bool walk(const uint8_t *s, uint32_t off, uint32_t end, struct himg *h, bool prot)
+static bool allowed_unprotected(uint16_t t)
 {
-	for (uint32_t p = off + 4; p < end;) {
-		if (end - p < 4) {
-			return false;
-		}
-		uint16_t type = fz_le16(s + p);
-		uint16_t len = fz_le16(s + p + 2);
-
-		p += 4;
-		if (len > end - p) {
-			return false;
-		}
-		if (prot && type == 0x50) {
-			if (len != 4) {
-				return false;
-			}
-			h->has_sec_cnt = true;
-			h->sec_cnt = fz_le32(s + p);
-		}
-		if (!prot && type == 0x10 && !h->has_sha) {
-			if (len != 32) {
-				return false;
-			}
-			h->has_sha = true;
-			h->sha_off = p;
-		}
-		p += len;
-	}
-	return true;
+	return t == 0x01 || t == 0x02 || (t >= 0x10 && t <= 0x12) || (t >= 0x20 && t <= 0x24) ||
+	       (t >= 0x30 && t <= 0x33);
 }
 
-/* Parse the image at s (n readable bytes). */
-static bool parse_image(const uint8_t *s, uint32_t n, struct himg *h)
+/* Parse the image at s; n = the bytes that may be read (the file's bytes in
+ * the slot), max_img = the maximum image size. false: not well-formed. */
+static bool parse_image(const uint8_t *s, uint32_t n, uint32_t max_img, struct himg *h)
 {
 	memset(h, 0, sizeof(*h));
-	if (n < 32 || hdr_verdict(s, n, 0, true) != 0) {
+	h->cnt_min = UINT32_MAX;
+	if (n < 32 || hdr_basic(s, max_img, n) != 0) {
 		return false;
 	}
 	h->hdr_size = fz_le16(s + 8);
@@ -205,46 +186,177 @@ static bool parse_image(const uint8_t *s, uint32_t n, struct himg *h)
 	h->minor = s[21];
 	h->revision = fz_le16(s + 22);
 	h->build = fz_le32(s + 24);
-	uint32_t body = (uint32_t)h->hdr_size + h->img_size;
+	uint32_t o = (uint32_t)h->hdr_size + h->img_size;
 
-	h->hashed = body + h->prot_size;
-	if (h->prot_size != 0) {
-		if (fz_le16(s + body) != 0x6908 || fz_le16(s + body + 2) != h->prot_size ||
-		    !walk(s, body, h->hashed, h, true)) {
+	h->prot_end = o + h->prot_size;
+	if (h->prot_size != 0 &&
+	    (fz_le16(s + o) != 0x6908 || fz_le16(s + o + 2) != h->prot_size)) {
+		return false;
+	}
+	if ((uint64_t)h->prot_end + 4 > n || fz_le16(s + h->prot_end) != 0x6907) {
+		return false;
+	}
+	uint64_t te = (uint64_t)h->prot_end + fz_le16(s + h->prot_end + 2);
+
+	if (te > max_img) {
+		return false;
+	}
+	h->tlv_end = (uint32_t)te;
+	/* one walk over both areas, the 0x6907 info skipped where the
+	 * protected area ends; an entry may run past tlv_end (NCS 2.x), not
+	 * past what can be read */
+	uint64_t lim = n < max_img ? n : max_img;
+	uint64_t off = (uint64_t)o + 4u;
+
+	while (off < h->tlv_end) {
+		if (h->prot_size != 0 && off == h->prot_end) {
+			off += 4u;
+		}
+		if (off + 4u > lim) {
 			return false;
 		}
-	}
-	if ((uint64_t)h->hashed + 4 > n || fz_le16(s + h->hashed) != 0x6907) {
-		return false;
-	}
-	uint32_t total = fz_le16(s + h->hashed + 2);
+		uint16_t type = fz_le16(s + off);
+		uint16_t len = fz_le16(s + off + 2);
 
-	if (total < 4 || (uint64_t)h->hashed + total > n) {
-		return false;
+		off += 4u;
+		if (off + len > lim) {
+			return false;
+		}
+		bool prot = off < h->prot_end;
+
+		if (!prot && !allowed_unprotected(type)) {
+			h->disallowed = true;
+		}
+		if (type == 0x10) {
+			if (len != 32) {
+				h->sha_bad_len = true;
+			} else if (h->sha_count < 8) {
+				h->sha_off[h->sha_count] = (uint32_t)off;
+			}
+			h->sha_count++;
+		}
+		if (type == 0x50) {
+			h->cnt_count++;
+			if (len != 4) {
+				h->cnt_bad = true;
+			} else if (fz_le32(s + off) < h->cnt_min) {
+				h->cnt_min = fz_le32(s + off);
+			}
+		}
+		off += len;
 	}
-	h->tlv_end = h->hashed + total;
-	return walk(s, h->hashed, h->tlv_end, h, false);
+	h->walk_end = off > h->tlv_end ? (uint32_t)off : h->tlv_end;
+	return true;
 }
 
-/* A signature TLV (ECDSA, 0x22) of the unprotected area that verifies with
- * the trusted key over digest. */
-static bool signed_by_key(const uint8_t *s, const struct himg *h, const uint8_t digest[32])
+/* ECDSA (r, s) from a DER-ish signature: SEQUENCE, two INTEGERs (each
+ * >= 32 bytes keeps its last 32, shorter ones left-padded); the integers
+ * bounded by the sequence (seq) or by the TLV (lenient). */
+static bool ecdsa_rs(const uint8_t *p, size_t n, bool seq, uint8_t r[32], uint8_t s[32])
 {
-	for (uint32_t p = h->hashed + 4; p + 4 <= h->tlv_end;) {
-		uint16_t type = fz_le16(s + p);
-		uint16_t len = fz_le16(s + p + 2);
+	size_t i = 0, end = n;
 
-		p += 4;
-		if (type == 0x22 && mbedtls_pk_verify(&key_pk, MBEDTLS_MD_SHA256, digest, 32,
-						      s + p, len) == 0) {
+	for (int k = -1; k < 2; k++) {
+		uint8_t tag = k < 0 ? 0x30 : 0x02;
+
+		if (i + 2 > end || p[i] != tag) {
+			return false;
+		}
+		size_t l = p[i + 1];
+
+		i += 2;
+		if (l & 0x80u) {
+			size_t w = l & 0x7fu;
+
+			if (w == 0 || w > 4 || i + w > end) {
+				return false;
+			}
+			l = 0;
+			for (size_t j = 0; j < w; j++) {
+				l = (l << 8) | p[i++];
+			}
+		}
+		if (l > end - i) {
+			return false;
+		}
+		if (k < 0) {
+			if (seq) {
+				end = i + l;
+			}
+			continue;
+		}
+		uint8_t *o = k == 0 ? r : s;
+
+		if (l >= 32) {
+			memcpy(o, p + i + l - 32, 32);
+		} else {
+			memset(o, 0, 32 - l);
+			memcpy(o + 32 - l, p + i, l);
+		}
+		i += l;
+	}
+	return true;
+}
+
+static bool ecdsa_ok(const uint8_t *sig, size_t len, const uint8_t digest[32])
+{
+	if (mbedtls_pk_verify(&key_pk, MBEDTLS_MD_SHA256, digest, 32, sig, len) == 0) {
+		return true;
+	}
+	for (int seq = 0; seq < 2; seq++) {
+		uint8_t rb[32], sb[32];
+		mbedtls_mpi r, s;
+		bool ok = false;
+
+		if (!ecdsa_rs(sig, len, seq != 0, rb, sb)) {
+			continue;
+		}
+		mbedtls_mpi_init(&r);
+		mbedtls_mpi_init(&s);
+		if (mbedtls_mpi_read_binary(&r, rb, 32) == 0 &&
+		    mbedtls_mpi_read_binary(&s, sb, 32) == 0) {
+			mbedtls_ecp_keypair *kp = mbedtls_pk_ec(key_pk);
+
+			ok = mbedtls_ecdsa_verify(&kp->grp, digest, 32, &kp->Q, &r, &s) == 0;
+		}
+		mbedtls_mpi_free(&r);
+		mbedtls_mpi_free(&s);
+		if (ok) {
 			return true;
 		}
-		p += len;
+	}
+	return false;
+}
+
+/* An ECDSA signature TLV (0x22) among the walked entries that verifies
+ * with the trusted key over digest (strict DER or the lenient reading). */
+static bool signed_by_key(const uint8_t *s, const struct himg *h, const uint8_t digest[32])
+{
+	uint64_t off = (uint64_t)h->hdr_size + h->img_size + 4u;
+
+	while (off < h->tlv_end) {
+		if (h->prot_size != 0 && off == h->prot_end) {
+			off += 4u;
+		}
+		uint16_t type = fz_le16(s + off);
+		uint16_t len = fz_le16(s + off + 2);
+
+		off += 4u;
+		if (type == 0x22 && off >= h->prot_end && ecdsa_ok(s + off, len, digest)) {
+			return true;
+		}
+		off += len;
 	}
 	return false;
 }
 
 /* ---- the device ---- */
+
+/* An error the header check can give (dfu_target_mcuboot.h). */
+static bool header_error(int err)
+{
+	return err == -EBADMSG || err == -EFBIG || err == -ENOTSUP || err == -ESTALE;
+}
 
 static bool complete(void)
 {
@@ -425,7 +537,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t room = r.sec_size - r.lay.image_offset;
 	size_t first = r.len < 64 ? r.len : 64;
 	bool allow_enc = (flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0;
-	int hv = r.len >= 32 ? hdr_verdict(r.img, r.lay.max_image_size, r.file_size, allow_enc) : 0;
+	int hv = r.len >= 32 ? hdr_basic(r.img, r.lay.max_image_size, r.file_size) : 0;
 	int t = dfu_ctx_img_type(&ctx, r.img, first);
 
 	FZ_CHECK(t == (r.len >= 32 && r.img[0] == 0x3d && r.img[1] == 0xb8 && r.img[2] == 0xf3 &&
@@ -448,8 +560,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r.file_size > r.lay.max_image_size && r.file_size != room) {
 		FZ_CHECK(err == -EFBIG, "file_size %u > max image %u: init gave %s", r.file_size,
 			 r.lay.max_image_size, dfu_errno_name(err));
-	} else if ((r.f0 & 0x08) && r.len >= 32 && hv != 0) {
-		FZ_CHECK(err == hv, "malformed header (%s): init gave %s", dfu_errno_name(hv),
+	} else if ((r.f0 & 0x08) && r.len >= 32) {
+		/* the early header verdict: the rules above must refuse; flags
+		 * (encryption, compression) may refuse too */
+		FZ_CHECK(hv == 0 ? err == 0 || header_error(err) : header_error(err),
+			 "header (%s by the basic rules): init gave %s", dfu_errno_name(hv),
 			 dfu_errno_name(err));
 	} else {
 		FZ_CHECK(err == 0, "init failed: %s", dfu_errno_name(err));
@@ -485,7 +600,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (hv != 0 && pos < 32) {
 				/* the header's verdict, or -EFBIG for a chunk past the
 				 * area (unknown file size) before the header is read */
-				FZ_CHECK((pos + k >= 32 && werr == hv) ||
+				FZ_CHECK((pos + k >= 32 && header_error(werr)) ||
 						 (werr == -EFBIG && r.file_size == 0),
 					 "malformed header (%s): write at %u+%zu gave %s",
 					 dfu_errno_name(hv), pos, k, dfu_errno_name(werr));
@@ -533,47 +648,55 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct himg h;
 
 	FZ_CHECK(dfu_ctx_state(&ctx) == DFU_STATE_DONE, "state after done");
-	FZ_CHECK(parse_image(slot_img, room, &h), "accepted image is not well-formed");
-	FZ_CHECK(h.tlv_end <= r.len, "tlv_end %u past the file (%u)", h.tlv_end, r.len);
-	FZ_CHECK(memcmp(slot_img, r.img, h.tlv_end) == 0,
-		 "slot does not hold the file's first %u bytes", h.tlv_end);
-	FZ_CHECK(h.has_sha, "accepted image has no SHA-256 TLV");
+	FZ_CHECK(parse_image(slot_img, room, r.lay.max_image_size, &h),
+		 "accepted image is not well-formed");
+	FZ_CHECK(h.walk_end <= r.len, "the TLVs end at %u, past the file (%u)", h.walk_end, r.len);
+	FZ_CHECK(memcmp(slot_img, r.img, h.walk_end) == 0,
+		 "slot does not hold the file's first %u bytes", h.walk_end);
+	FZ_CHECK(h.sha_count > 0 && !h.sha_bad_len, "accepted image: %u SHA-256 TLVs, bad length %d",
+		 h.sha_count, h.sha_bad_len);
+	FZ_CHECK(!h.disallowed, "accepted image has an unprotected TLV outside the allow list");
 	bool enc = (h.flags & (F_ENC128 | F_ENC256)) != 0;
 
 	FZ_CHECK(!enc || allow_enc, "encrypted image accepted without ALLOW_UNVERIFIED");
 	uint8_t digest[32];
 
-	FZ_CHECK(mbedtls_sha256_ret(slot_img, h.hashed, digest, 0) == 0, "sha");
+	FZ_CHECK(mbedtls_sha256_ret(slot_img, h.prot_end, digest, 0) == 0, "sha");
 	if (!enc) {
-		FZ_CHECK(memcmp(digest, slot_img + h.sha_off, 32) == 0,
-			 "accepted image: SHA-256 of the slot != its SHA-256 TLV");
+		for (unsigned i = 0; i < h.sha_count && i < 8; i++) {
+			FZ_CHECK(memcmp(digest, slot_img + h.sha_off[i], 32) == 0,
+				 "accepted image: SHA-256 of the slot (header + payload + "
+				 "protected TLVs) != its SHA-256 TLV #%u",
+				 i);
+		}
 		if (m.cfg.key_count > 0) {
 			FZ_CHECK(signed_by_key(slot_img, &h, digest),
 				 "accepted with a key: no signature by that key");
 		}
 	}
 	if (min_sec != 0) {
-		FZ_CHECK(h.has_sec_cnt && h.sec_cnt >= min_sec,
-			 "security counter %u (present %d) accepted, minimum %u", h.sec_cnt,
-			 h.has_sec_cnt, min_sec);
+		FZ_CHECK(h.cnt_count > 0 && !h.cnt_bad && h.cnt_min >= min_sec,
+			 "security counter accepted: %u TLVs, smallest %u, minimum %u",
+			 h.cnt_count, h.cnt_min, min_sec);
 	}
 	if (flags & DFU_MCUBOOT_DENY_DOWNGRADE) {
-		uint64_t vn = ((uint64_t)h.major << 56) | ((uint64_t)h.minor << 48) |
-			      ((uint64_t)h.revision << 32) | h.build;
-		uint64_t vr = ((uint64_t)data[5] << 56) | ((uint64_t)data[6] << 48);
+		/* MCUboot's rule: equal passes, build number not compared */
+		uint64_t vn = ((uint64_t)h.major << 24) | ((uint64_t)h.minor << 16) | h.revision;
+		uint64_t vr = ((uint64_t)data[5] << 24) | ((uint64_t)data[6] << 16);
 
-		FZ_CHECK(vn > vr, "downgrade accepted");
+		FZ_CHECK(vn >= vr, "downgrade accepted");
 	}
 	const struct dfu_mcuboot_info *info = dfu_mcuboot_report(&m);
 
-	FZ_CHECK(info->tlv_end == h.tlv_end && memcmp(info->digest, slot_img + h.sha_off, 32) == 0,
+	FZ_CHECK(info->tlv_end == h.tlv_end &&
+			 memcmp(info->digest, slot_img + h.sha_off[0], 32) == 0,
 		 "report: tlv_end %u, want %u / digest differs", info->tlv_end, h.tlv_end);
 	/* nothing written past the TLVs (a padded file's tail is not), and no
 	 * stale trailer */
-	uint32_t eb_end = (r.lay.image_offset + h.tlv_end + r.eb - 1) / r.eb * r.eb;
+	uint32_t eb_end = (r.lay.image_offset + h.walk_end + r.eb - 1) / r.eb * r.eb;
 
-	FZ_CHECK(fz_all(sec + r.lay.image_offset + h.tlv_end,
-			eb_end - r.lay.image_offset - h.tlv_end, r.geo->erase_value),
+	FZ_CHECK(fz_all(sec + r.lay.image_offset + h.walk_end,
+			eb_end - r.lay.image_offset - h.walk_end, r.geo->erase_value),
 		 "slot bytes after the TLVs are not erased");
 	FZ_CHECK(fz_all(sec + r.lay.trailer_erase, r.sec_size - r.lay.trailer_erase,
 			r.geo->erase_value),
@@ -603,15 +726,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diff = fz_diff_outside(flash.mem, r.snap, dev_size, r.sec_off, r.sec_off + r.sec_size);
 	FZ_CHECK(diff == SIZE_MAX, "schedule changed flash outside the secondary at 0x%zx", diff);
 
-	/* reboot: the same file is found complete */
+	/* reboot: the same file with its digest is found complete; without
+	 * a digest it is a new download (dfu_init_params.expected_digest) */
 	if (r.file_size != 0) {
+		struct dfu_init_params ipd = ip;
+
+		ipd.expected_digest = slot_img + h.sha_off[0];
+		sim_power_reboot(&power);
+		FZ_CHECK(ctx_build(&r, buf_len, flags, data[7] & 3, min_sec) == 0, "setup");
+		(void)dfu_ctx_img_type(&ctx, r.img, first);
+		err = fz_init(&ctx, &ipd, complete);
+		FZ_CHECK(err == 0 && dfu_ctx_state(&ctx) == DFU_STATE_DONE,
+			 "after a reboot, with its digest: init = %s, state %d (want DONE)",
+			 dfu_errno_name(err), dfu_ctx_state(&ctx));
 		sim_power_reboot(&power);
 		FZ_CHECK(ctx_build(&r, buf_len, flags, data[7] & 3, min_sec) == 0, "setup");
 		(void)dfu_ctx_img_type(&ctx, r.img, first);
 		err = fz_init(&ctx, &ip, complete);
-		FZ_CHECK(err == 0 && dfu_ctx_state(&ctx) == DFU_STATE_DONE,
-			 "after a reboot: init = %s, state %d (want DONE)", dfu_errno_name(err),
-			 dfu_ctx_state(&ctx));
+		off = 1;
+		FZ_CHECK(err == 0 && dfu_ctx_state(&ctx) == DFU_STATE_READY &&
+				 dfu_ctx_offset_get(&ctx, &off) == 0 && off == 0,
+			 "after a reboot, no digest: init = %s, state %d, offset %zu (want a new "
+			 "download)",
+			 dfu_errno_name(err), dfu_ctx_state(&ctx), off);
 	}
 done:
 	if (fz_verbose()) {

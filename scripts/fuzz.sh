@@ -147,8 +147,8 @@ for t in $targets; do
   corp=$(echo "$last" | sed -n 's/.*corp: \([^ ]*\).*/\1/p')
   result=ok
   if [ "$rc" != 0 ]; then
-    result="FAILED (exit $rc): $(ls "$d"/crash-* "$d"/leak-* "$d"/timeout-* "$d"/oom-* 2>/dev/null |
-      head -1)"
+    art=$(ls "$d"/crash-* "$d"/leak-* "$d"/timeout-* "$d"/oom-* 2>/dev/null | head -1 || true)
+    result="FAILED (exit $rc): $art"
     fail=1
   fi
   printf '%-18s %10s %8s %6s %7s %11s  %s\n' "$t" "${execs:-?}" "${eps:-?}" "${cov:-?}" \
