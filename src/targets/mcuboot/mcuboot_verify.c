@@ -231,6 +231,9 @@ static int sig_entry(const struct mcuboot_verify_args *a, struct walk *w,
 
 	if (w->key < 0) {
 		w->sig_seen = true;
+		if (w->verdict == DFU_MCUBOOT_CHECK_NONE) {
+			w->verdict_alg = (uint8_t)alg; /* reported with NO_KEY */
+		}
 		return 0; /* skipped, even when malformed */
 	}
 	if (!sig_len_ok(type, len)) {
