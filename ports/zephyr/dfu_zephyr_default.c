@@ -42,7 +42,8 @@
 
 #define PAIR_EXISTS(p, s) (FIXED_PARTITION_EXISTS(p) && FIXED_PARTITION_EXISTS(s))
 
-#if PAIR_EXISTS(slot6_partition, slot7_partition) && PAIR_EXISTS(slot4_partition, slot5_partition) && \
+#if PAIR_EXISTS(slot6_partition, slot7_partition) &&     \
+	PAIR_EXISTS(slot4_partition, slot5_partition) && \
 	PAIR_EXISTS(slot2_partition, slot3_partition)
 #define PAIRS 4
 #elif PAIR_EXISTS(slot4_partition, slot5_partition) && PAIR_EXISTS(slot2_partition, slot3_partition)
@@ -53,22 +54,19 @@
 #define PAIRS 1
 #endif
 
-#define SLOT_ID_OR_0(label) COND_CODE_1(FIXED_PARTITION_EXISTS(label), (FIXED_PARTITION_ID(label)), (0))
+#define SLOT_ID_OR_0(label) \
+	COND_CODE_1(FIXED_PARTITION_EXISTS(label), (FIXED_PARTITION_ID(label)), (0))
 
 static const uint8_t slot_ids[2 * PAIRS] = {
-	FIXED_PARTITION_ID(slot0_partition),
-	FIXED_PARTITION_ID(slot1_partition),
+	FIXED_PARTITION_ID(slot0_partition), FIXED_PARTITION_ID(slot1_partition),
 #if PAIRS > 1
-	SLOT_ID_OR_0(slot2_partition),
-	SLOT_ID_OR_0(slot3_partition),
+	SLOT_ID_OR_0(slot2_partition),       SLOT_ID_OR_0(slot3_partition),
 #endif
 #if PAIRS > 2
-	SLOT_ID_OR_0(slot4_partition),
-	SLOT_ID_OR_0(slot5_partition),
+	SLOT_ID_OR_0(slot4_partition),       SLOT_ID_OR_0(slot5_partition),
 #endif
 #if PAIRS > 3
-	SLOT_ID_OR_0(slot6_partition),
-	SLOT_ID_OR_0(slot7_partition),
+	SLOT_ID_OR_0(slot6_partition),       SLOT_ID_OR_0(slot7_partition),
 #endif
 };
 
@@ -117,8 +115,8 @@ static uint8_t fmfu_buf[CONFIG_DFU_TARGET_FULL_MODEM_BUF_SIZE] __aligned(4);
 static struct dfu_full_modem full_modem;
 #endif
 
-#define ENTRIES                                                                                    \
-	(IS_ENABLED(CONFIG_DFU_TARGET_MCUBOOT) + IS_ENABLED(CONFIG_DFU_TARGET_MODEM_DELTA) +        \
+#define ENTRIES                                                                              \
+	(IS_ENABLED(CONFIG_DFU_TARGET_MCUBOOT) + IS_ENABLED(CONFIG_DFU_TARGET_MODEM_DELTA) + \
 	 IS_ENABLED(CONFIG_DFU_TARGET_FULL_MODEM))
 
 static struct dfu_target_entry entries[ENTRIES > 0 ? ENTRIES : 1];
@@ -209,12 +207,12 @@ int dfu_zephyr_build_config(void)
 		goto out;
 	}
 	full_modem = (struct dfu_full_modem){.cfg = {.flash = &fmfu_flash.flash,
-						    .offset = 0,
-						    .size = fmfu_flash.flash.size,
-						    .buf = fmfu_buf,
-						    .buf_len = sizeof(fmfu_buf),
-						    .kv = kv,
-						    .crypto = crypto}};
+						     .offset = 0,
+						     .size = fmfu_flash.flash.size,
+						     .buf = fmfu_buf,
+						     .buf_len = sizeof(fmfu_buf),
+						     .kv = kv,
+						     .crypto = crypto}};
 	entries[n++] = (struct dfu_target_entry){&dfu_target_full_modem_ops, &full_modem};
 #endif
 	config = (struct dfu_config){.port = &port, .targets = entries, .target_count = n};

@@ -17,7 +17,7 @@
 
 /* The port contract requires each record write and delete to be atomic.
  * Backends known to be: NVS, ZMS (Zephyr >= 3.7), FCB. */
-#if !(defined(CONFIG_SETTINGS_NVS) || defined(CONFIG_SETTINGS_ZMS) ||                          \
+#if !(defined(CONFIG_SETTINGS_NVS) || defined(CONFIG_SETTINGS_ZMS) || \
       defined(CONFIG_SETTINGS_FCB) || defined(CONFIG_DFU_TARGET_SETTINGS_ATOMIC_BACKEND))
 #error "dfu_target: the settings backend must write records atomically (NVS, ZMS, FCB; \
 or vouch for a custom one with CONFIG_DFU_TARGET_SETTINGS_ATOMIC_BACKEND)"

@@ -90,8 +90,7 @@ static void assert_erased(uint8_t id, off_t off, size_t len)
 	}
 }
 
-static int found_cb(const char *rest, size_t len, settings_read_cb read, void *cb_arg,
-		    void *param)
+static int found_cb(const char *rest, size_t len, settings_read_cb read, void *cb_arg, void *param)
 {
 	ARG_UNUSED(len);
 	ARG_UNUSED(read);
