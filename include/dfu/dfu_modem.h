@@ -40,6 +40,7 @@
 #define DFU_MODEM_H_
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -104,6 +105,69 @@ struct dfu_modem_delta {
 
 /** Check that every callback is set. Returns 0 or -EINVAL. */
 int dfu_modem_delta_validate(const struct dfu_modem_delta *m);
+
+/* ---- Full update: the modem bootloader (nrf_modem_bootloader.h) ---------- */
+
+/** SHA-256 digest length of dfu_modem_bootloader.digest (8 x u32 in nrfxlib). */
+#define DFU_MODEM_BL_DIGEST_LEN 32
+
+/** A modem flash range for digest (nrf_modem_bootloader_fw_segment). */
+struct dfu_modem_bl_segment {
+	uint32_t start_addr;
+	uint32_t end_addr; /**< Last byte, inclusive (inferred, unverified). */
+};
+
+/**
+ * Bootloader-mode operations of one modem, shaped after nrfxlib's
+ * nrf_modem_bootloader_* API (libmodem >= 2.3.0; a port is one line per
+ * call plus the -NRF_E* -> -E* mapping, as for struct dfu_modem_delta).
+ * Used by the full modem install (<dfu/fmfu_fdev.h>). Every callback returns
+ * 0 or a negative errno: the modem library's -NRF_Exxx mapped to -Exxx.
+ *
+ *   init      shut the modem library down if it runs, then initialise it in
+ *             bootloader mode (nrf_modem_bootloader_init()): -EPERM already
+ *             initialised, -EACCES the modem refused the root key digest,
+ *             -ETIMEDOUT, -EIO bootloader fault, -ENOMEM, -ENOLCK, -EINVAL /
+ *             -EFAULT the port's parameters, -ENOSYS.
+ *   shutdown  leave bootloader mode (nrf_modem_shutdown()). The next normal
+ *             init boots the firmware that was programmed.
+ *   bl_write  append bootloader bytes (segment 0): -EINVAL NULL or a
+ *             bootloader too big, -EOPNOTSUPP not in a state to receive.
+ *   fw_write  program len bytes at modem address addr; only after the
+ *             bootloader was written and updated. -EINVAL NULL or addr 0,
+ *             -EOPNOTSUPP, -EPERM request refused, -ENOEXEC programming
+ *             failed, -ETIMEDOUT no response, -EIO bad response. The library
+ *             buffers up to 8 KiB per contiguous address, so a programming
+ *             error may surface at a later write or at update.
+ *   update    end the bootloader or the firmware phase (flush): the same
+ *             codes as fw_write.
+ *   verify    signature prevalidation of the firmware with the .cbor
+ *             wrapper bytes (can take minutes): -EINVAL, -EOPNOTSUPP no
+ *             bootloader programmed, -EPERM, -ENOEXEC, -ETIMEDOUT, -EIO.
+ *   digest    optional (may be NULL): SHA-256 over the modem flash ranges,
+ *             as bytes (a port turns nrfxlib's 8 x u32 into bytes).
+ *             Real modems hash the plaintext, so this does not match the
+ *             .cbor's blob_hash (the blob is encrypted).
+ *
+ * After any failure the whole sequence must start again from init (the
+ * modem has no resume in bootloader mode and no backup ROM: a firmware
+ * interrupted while it is programmed does not boot until a full update
+ * succeeds).
+ */
+struct dfu_modem_bootloader {
+	void *ctx;
+	int (*init)(void *ctx);
+	int (*shutdown)(void *ctx);
+	int (*bl_write)(void *ctx, const void *src, uint32_t len);
+	int (*fw_write)(void *ctx, uint32_t addr, const void *src, uint32_t len);
+	int (*update)(void *ctx);
+	int (*verify)(void *ctx, const void *data, uint32_t len);
+	int (*digest)(void *ctx, const struct dfu_modem_bl_segment *segs, size_t n,
+		      uint8_t out[DFU_MODEM_BL_DIGEST_LEN]);
+};
+
+/** Check that every callback but digest is set. Returns 0 or -EINVAL. */
+int dfu_modem_bootloader_validate(const struct dfu_modem_bootloader *bl);
 
 #ifdef __cplusplus
 }

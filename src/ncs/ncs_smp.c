@@ -1,6 +1,6 @@
 /*
- * nRF Connect SDK's SMP target and fmfu_fdev_load(): declared for source
- * compatibility, not implemented (-ENOTSUP), dfu_target_smp.h, fmfu_fdev.h.
+ * nRF Connect SDK's SMP target: declared for source compatibility, not
+ * implemented (-ENOTSUP), dfu_target_smp.h.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -8,7 +8,6 @@
 
 #include "dfu/dfu_identify.h"
 #include "dfu/dfu_target_smp.h"
-#include "dfu/fmfu_fdev.h"
 
 int dfu_target_smp_recovery_mode_enable(dfu_target_reset_cb_t cb)
 {
@@ -77,14 +76,5 @@ int dfu_target_smp_schedule_update(int img_num)
 
 int dfu_target_smp_reset(void)
 {
-	return -ENOTSUP;
-}
-
-int fmfu_fdev_load(uint8_t *buf, size_t buf_len, const struct device *fdev, size_t offset)
-{
-	(void)buf;
-	(void)buf_len;
-	(void)fdev;
-	(void)offset;
 	return -ENOTSUP;
 }
