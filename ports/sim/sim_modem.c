@@ -74,6 +74,8 @@ static void lose_volatile(struct sim_modem *m)
 static void go_off(struct sim_modem *m)
 {
 	lose_volatile(m);
+	m->bl_phase = SIM_BL_NONE; /* the buffered firmware bytes are lost */
+	m->pend_len = 0;
 	m->state = SIM_MODEM_OFF;
 	if (m->power) {
 		m->seen_cuts = m->power->cuts;
@@ -148,7 +150,7 @@ static int pre(struct sim_modem *m, enum sim_modem_op op, int arg_err)
 		return -EIO;
 	}
 	if (m->state != SIM_MODEM_NORMAL) {
-		return m->state == SIM_MODEM_OFF ? -EPERM : -ESHUTDOWN;
+		return m->state == SIM_MODEM_FAULT ? -ESHUTDOWN : -EPERM;
 	}
 	settle(m);
 	if (arg_err) {
@@ -427,6 +429,293 @@ static int m_rollback(void *ctx)
 	return schedule(ctx, SIM_MODEM_OP_ROLLBACK, SIM_MODEM_ACTION_ROLLBACK);
 }
 
+/* ---- struct dfu_modem_bootloader callbacks ------------------------------- */
+
+/* Common entry of a bootloader call after init: count it; power loss, dead
+ * power (-EIO); not in bootloader mode or a failed session (-EOPNOTSUPP);
+ * arg_err; an injected error (fails the session). */
+static int bl_pre(struct sim_modem *m, enum sim_modem_bl_op op, int arg_err)
+{
+	struct sim_modem_inj *i = &m->bl_inj[op];
+
+	m->cnt.bl_calls[op]++;
+	see_power(m);
+	if (m->power && m->power->dead) {
+		return -EIO;
+	}
+	if (m->state != SIM_MODEM_BOOTLOADER || m->bl_phase == SIM_BL_FAILED) {
+		return -EOPNOTSUPP;
+	}
+	if (arg_err) {
+		return arg_err;
+	}
+	if (i->count > 0) {
+		if (i->skip > 0) {
+			i->skip--;
+		} else {
+			i->count--;
+			m->bl_phase = SIM_BL_FAILED;
+			return i->code;
+		}
+	}
+	return 0;
+}
+
+/* A refusal by the modem: the session has failed. */
+static int bl_fail(struct sim_modem *m, int code)
+{
+	m->bl_phase = SIM_BL_FAILED;
+	return code;
+}
+
+static int b_init(void *ctx)
+{
+	struct sim_modem *m = ctx;
+	struct sim_modem_inj *i = &m->bl_inj[SIM_MODEM_BL_INIT];
+
+	m->cnt.bl_calls[SIM_MODEM_BL_INIT]++;
+	see_power(m);
+	if (m->power && m->power->dead) {
+		return -EIO;
+	}
+	if (m->state == SIM_MODEM_NORMAL || m->state == SIM_MODEM_BOOTLOADER) {
+		return -EPERM;
+	}
+	if (i->count > 0) {
+		if (i->skip > 0) {
+			i->skip--;
+		} else {
+			i->count--;
+			return i->code;
+		}
+	}
+	if (power_cut(m)) {
+		go_off(m);
+		return -EIO;
+	}
+	m->state = SIM_MODEM_BOOTLOADER;
+	m->bl_phase = SIM_BL_WAIT_BL;
+	m->bl_len = 0;
+	m->bl_fw = false;
+	m->pend_len = 0;
+	dfu_sha256_init(&m->bl_sha);
+	return 0;
+}
+
+static int b_shutdown(void *ctx)
+{
+	sim_modem_reboot(ctx);
+	return 0;
+}
+
+static int b_bl_write(void *ctx, const void *src, uint32_t len)
+{
+	struct sim_modem *m = ctx;
+	int err = bl_pre(m, SIM_MODEM_BL_WRITE, src == NULL || len == 0 ? -EINVAL : 0);
+
+	if (err) {
+		return err;
+	}
+	if (m->bl_phase != SIM_BL_WAIT_BL && m->bl_phase != SIM_BL_RECV_BL) {
+		return bl_fail(m, -EOPNOTSUPP);
+	}
+	if (len > m->cfg.bl_max_size - m->bl_len) {
+		return bl_fail(m, -EINVAL);
+	}
+	if (power_cut(m)) {
+		go_off(m);
+		return -EIO;
+	}
+	m->nv.unbootable = true; /* the modem's bootloader is being replaced */
+	m->bl_len += len;
+	m->bl_phase = SIM_BL_RECV_BL;
+	dfu_sha256_update(&m->bl_sha, src, len);
+	m->cnt.bl_bytes += len;
+	return 0;
+}
+
+/* Program the buffered firmware bytes into nv.fw. */
+static void bl_flush(struct sim_modem *m)
+{
+	if (m->nv.fw != NULL && m->pend_len > 0) {
+		memcpy(m->nv.fw + m->pend_addr, m->pend, m->pend_len);
+	}
+	m->pend_len = 0;
+}
+
+static int b_fw_write(void *ctx, uint32_t addr, const void *src, uint32_t len)
+{
+	struct sim_modem *m = ctx;
+	const uint8_t *p = src;
+	int err = bl_pre(m, SIM_MODEM_BL_FW_WRITE, src == NULL || len == 0 ? -EINVAL : 0);
+
+	if (err) {
+		return err;
+	}
+	if (m->bl_phase != SIM_BL_FW_READY && m->bl_phase != SIM_BL_RECV_FW) {
+		return bl_fail(m, -EOPNOTSUPP);
+	}
+	if (addr == 0 || len > UINT32_MAX - addr ||
+	    (m->cfg.fw_flash_size != 0 && addr + len > m->cfg.fw_flash_size)) {
+		return bl_fail(m, -EINVAL);
+	}
+	if (power_cut(m)) {
+		go_off(m);
+		return -EIO;
+	}
+	dfu_sha256_update(&m->bl_sha, src, len);
+	m->cnt.bl_bytes += len;
+	m->bl_fw = true;
+	m->bl_phase = SIM_BL_RECV_FW;
+	while (len > 0) {
+		uint32_t k;
+
+		if (m->pend_len > 0 &&
+		    (addr != m->pend_addr + m->pend_len || m->pend_len == SIM_MODEM_BL_BUF)) {
+			bl_flush(m);
+		}
+		if (m->pend_len == 0) {
+			m->pend_addr = addr;
+		}
+		k = SIM_MODEM_BL_BUF - m->pend_len < len ? SIM_MODEM_BL_BUF - m->pend_len : len;
+		memcpy(m->pend + m->pend_len, p, k);
+		m->pend_len += k;
+		addr += k;
+		p += k;
+		len -= k;
+	}
+	return 0;
+}
+
+void sim_modem_uuid_of(const uint8_t digest[DFU_SHA256_SIZE], char uuid[DFU_MODEM_UUID_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	int o = 0;
+
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10) {
+			uuid[o++] = '-';
+		}
+		uuid[o++] = hex[digest[i] >> 4];
+		uuid[o++] = hex[digest[i] & 15];
+	}
+}
+
+/* The firmware phase ends: the new firmware is in place. */
+static void bl_complete(struct sim_modem *m)
+{
+	struct sim_modem_nv *nv = &m->nv;
+	struct dfu_sha256 c = m->bl_sha;
+
+	bl_flush(m);
+	dfu_sha256_final(&c, nv->fw_digest);
+	m->bl_phase = SIM_BL_DONE;
+	nv->full_updates++;
+	nv->unbootable =
+		m->bl_expect && memcmp(nv->fw_digest, m->bl_expected, DFU_SHA256_SIZE) != 0;
+	sim_modem_uuid_of(nv->fw_digest, nv->uuid);
+	nv->action = SIM_MODEM_ACTION_NONE;
+	nv->rollback_available = false;
+}
+
+static int b_update(void *ctx)
+{
+	struct sim_modem *m = ctx;
+	int err = bl_pre(m, SIM_MODEM_BL_UPDATE, 0);
+	bool fw;
+
+	if (err) {
+		return err;
+	}
+	if (m->bl_phase != SIM_BL_RECV_BL && m->bl_phase != SIM_BL_RECV_FW) {
+		return bl_fail(m, -EOPNOTSUPP);
+	}
+	fw = m->bl_phase == SIM_BL_RECV_FW;
+	if (power_cut(m)) {
+		if (cut_completes(m) && fw) {
+			bl_complete(m);
+		}
+		go_off(m);
+		return -EIO;
+	}
+	if (fw) {
+		bl_complete(m);
+	} else {
+		m->bl_phase = SIM_BL_FW_READY;
+	}
+	return 0;
+}
+
+static bool bl_programmed(const struct sim_modem *m)
+{
+	return m->bl_phase == SIM_BL_FW_READY || m->bl_phase == SIM_BL_RECV_FW ||
+	       m->bl_phase == SIM_BL_DONE;
+}
+
+static int b_verify(void *ctx, const void *data, uint32_t len)
+{
+	struct sim_modem *m = ctx;
+	int err = bl_pre(m, SIM_MODEM_BL_VERIFY, data == NULL || len == 0 ? -EINVAL : 0);
+
+	if (err) {
+		return err;
+	}
+	if (!bl_programmed(m)) {
+		return bl_fail(m, -EOPNOTSUPP);
+	}
+	if (power_cut(m)) {
+		go_off(m);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int b_digest(void *ctx, const struct dfu_modem_bl_segment *segs, size_t n,
+		    uint8_t out[DFU_MODEM_BL_DIGEST_LEN])
+{
+	struct sim_modem *m = ctx;
+	int err = bl_pre(m, SIM_MODEM_BL_DIGEST, segs == NULL || out == NULL ? -EINVAL : 0);
+	struct dfu_sha256 c;
+
+	if (err) {
+		return err;
+	}
+	if (!bl_programmed(m) || m->nv.fw == NULL) {
+		return bl_fail(m, -EOPNOTSUPP);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (segs[i].end_addr < segs[i].start_addr ||
+		    segs[i].end_addr >= m->cfg.fw_flash_size) {
+			return bl_fail(m, -EINVAL);
+		}
+	}
+	if (power_cut(m)) {
+		go_off(m);
+		return -EIO;
+	}
+	dfu_sha256_init(&c);
+	for (size_t i = 0; i < n; i++) {
+		dfu_sha256_update(&c, m->nv.fw + segs[i].start_addr,
+				  (size_t)segs[i].end_addr - segs[i].start_addr + 1u);
+	}
+	dfu_sha256_final(&c, out);
+	return 0;
+}
+
+void sim_modem_bl_inject(struct sim_modem *m, enum sim_modem_bl_op op, uint32_t skip, int code,
+			 uint32_t count)
+{
+	m->bl_inj[op] = (struct sim_modem_inj){.code = code, .skip = skip, .count = count};
+}
+
+void sim_modem_bl_expect(struct sim_modem *m, const uint8_t *digest)
+{
+	m->bl_expect = digest != NULL;
+	if (digest != NULL) {
+		memcpy(m->bl_expected, digest, DFU_SHA256_SIZE);
+	}
+}
+
 /* ---- controls ----------------------------------------------------------- */
 
 void sim_modem_default_cfg(struct sim_modem_cfg *cfg)
@@ -439,6 +728,7 @@ void sim_modem_default_cfg(struct sim_modem_cfg *cfg)
 	cfg->erase_ms = 4000;
 	cfg->dirty_on_reject = true;
 	cfg->dirty_after_apply = true;
+	cfg->bl_max_size = 65536;
 }
 
 int sim_modem_init(struct sim_modem *m, const struct sim_modem_cfg *cfg, const char *uuid,
@@ -477,6 +767,25 @@ int sim_modem_init(struct sim_modem *m, const struct sim_modem_cfg *cfg, const c
 		.update = m_update,
 		.rollback = m_rollback,
 	};
+	m->bl = (struct dfu_modem_bootloader){
+		.ctx = m,
+		.init = b_init,
+		.shutdown = b_shutdown,
+		.bl_write = b_bl_write,
+		.fw_write = b_fw_write,
+		.update = b_update,
+		.verify = b_verify,
+		.digest = b_digest,
+	};
+	if (m->cfg.fw_flash_size != 0) {
+		m->nv.fw = malloc(m->cfg.fw_flash_size);
+		if (m->nv.fw == NULL) {
+			free(m->nv.data);
+			m->nv.data = NULL;
+			return -ENOMEM;
+		}
+		memset(m->nv.fw, 0xff, m->cfg.fw_flash_size);
+	}
 	return 0;
 }
 
@@ -484,6 +793,8 @@ void sim_modem_free(struct sim_modem *m)
 {
 	free(m->nv.data);
 	m->nv.data = NULL;
+	free(m->nv.fw);
+	m->nv.fw = NULL;
 }
 
 void sim_modem_reboot(struct sim_modem *m)

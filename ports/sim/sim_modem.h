@@ -95,6 +95,50 @@
  * cfg.legacy_result (libmodem <= 2.4): when an action ran, return the
  * positive result code instead (effects unchanged).
  *
+ * Bootloader mode (full update, struct dfu_modem_bootloader in m->bl; spec
+ * modem.md §10.3, §11.3; choices marked "inferred"):
+ *   - bl.init: from OFF only (NORMAL or BOOTLOADER: -EPERM, already
+ *     initialised); enters BOOTLOADER, a new session waiting for the
+ *     bootloader. Delta calls in BOOTLOADER return -EPERM (inferred).
+ *     bl.shutdown = sim_modem_reboot() (OFF; the session is lost).
+ *   - session phases: WAIT_BL -> (bl_write...) RECV_BL -> update -> FW_READY
+ *     -> (fw_write... RECV_FW, verify, digest) -> update -> DONE. A call out
+ *     of order, outside BOOTLOADER, or after a failure returns -EOPNOTSUPP:
+ *     any failed call (not an argument error) ends the session's usefulness
+ *     until a shutdown and a new init (inferred from "after any failure the
+ *     whole sequence must restart from initialization").
+ *   - bl_write: -EINVAL NULL, len 0, or the bootloader over cfg.bl_max_size.
+ *     The first accepted bootloader byte marks the firmware unbootable
+ *     (nv.unbootable, inferred: the modem's flash is being replaced) until a
+ *     session reaches DONE.
+ *   - fw_write: -EINVAL NULL, len 0, addr 0, or (cfg.fw_flash_size != 0) a
+ *     range past it. Data is buffered up to 8 KiB per contiguous address and
+ *     programmed into nv.fw (when cfg.fw_flash_size is set) when the buffer
+ *     is full, the address changes, or at update.
+ *   - update after the bootloader: FW_READY; after firmware (at least one
+ *     fw_write): flushes, then DONE: the firmware is the SHA-256 H of every
+ *     byte received in the session in order (bootloader, then firmware: the
+ *     .cbor's blob when the installer sends it in order, so H = blob_hash);
+ *     it boots unless an expected digest was set (sim_modem_bl_expect()) and
+ *     differs (the modem's own check before booting; then nv.unbootable
+ *     stays). The running UUID becomes sim_modem_uuid_of(H); no action, no
+ *     rollback. update with nothing to finish (WAIT_BL, FW_READY) or in DONE:
+ *     -EOPNOTSUPP.
+ *   - verify: -EINVAL NULL or len 0; before the bootloader is updated
+ *     -EOPNOTSUPP; else 0 (the sim does not check signatures: inject -EPERM
+ *     to model a refused prevalidation).
+ *   - digest: -EINVAL NULL; -EOPNOTSUPP before the bootloader is updated or
+ *     when nv.fw is not modelled; SHA-256 over the ranges' bytes of nv.fw
+ *     (end inclusive), as programmed (the buffer not flushed yet excluded).
+ *   - every bootloader call but shutdown is counted (cnt.bl_calls[op]) and
+ *     can be injected (sim_modem_bl_inject(): the code is returned before
+ *     the call does anything and the session fails) and is a power op
+ *     (sim_power_begin()): a cut returns -EIO, the modem goes OFF. A cut
+ *     update with a torn mode other than SIM_TORN_NOTHING completes first;
+ *     other cut calls have no effect. A cut or a shutdown before DONE after
+ *     the first bootloader byte leaves the firmware unbootable: normal boot
+ *     returns -EIO until a session reaches DONE.
+ *
  * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef SIM_MODEM_H_
@@ -105,6 +149,7 @@
 #include <stdint.h>
 
 #include "dfu/dfu_modem.h"
+#include "dfu/dfu_sha256.h"
 #include "sim_clock.h"
 #include "sim_power.h"
 
@@ -143,7 +188,32 @@ enum sim_modem_op {
 	SIM_MODEM_OP_COUNT
 };
 
-enum sim_modem_state { SIM_MODEM_NORMAL, SIM_MODEM_OFF, SIM_MODEM_FAULT };
+enum sim_modem_state { SIM_MODEM_NORMAL, SIM_MODEM_OFF, SIM_MODEM_FAULT, SIM_MODEM_BOOTLOADER };
+
+/** Bootloader-mode operations, for counters and injection. */
+enum sim_modem_bl_op {
+	SIM_MODEM_BL_INIT,
+	SIM_MODEM_BL_WRITE,
+	SIM_MODEM_BL_FW_WRITE,
+	SIM_MODEM_BL_UPDATE,
+	SIM_MODEM_BL_VERIFY,
+	SIM_MODEM_BL_DIGEST,
+	SIM_MODEM_BL_OP_COUNT
+};
+
+/** Bootloader session phase (volatile). */
+enum sim_modem_bl_phase {
+	SIM_BL_NONE = 0, /**< Not in bootloader mode. */
+	SIM_BL_WAIT_BL,
+	SIM_BL_RECV_BL,
+	SIM_BL_FW_READY,
+	SIM_BL_RECV_FW,
+	SIM_BL_DONE,
+	SIM_BL_FAILED, /**< A call failed: shut down and init again. */
+};
+
+/** Bytes the modem library buffers per contiguous address. */
+#define SIM_MODEM_BL_BUF 8192u
 
 enum sim_modem_action { SIM_MODEM_ACTION_NONE, SIM_MODEM_ACTION_UPDATE, SIM_MODEM_ACTION_ROLLBACK };
 
@@ -165,6 +235,8 @@ struct sim_modem_cfg {
 	bool dirty_after_apply; /**< Area dirty after an apply. Default true. */
 	size_t max_block;       /**< Largest write; 0 = no limit (default). */
 	bool legacy_result;     /**< Boot returns the positive result. Default false. */
+	uint32_t bl_max_size;   /**< Largest modem bootloader. Default 65536. */
+	uint32_t fw_flash_size; /**< Modelled modem flash (nv.fw); 0 = none (default). */
 };
 
 /** Persistent state (survives reboot and power loss). Tests may read it,
@@ -183,6 +255,9 @@ struct sim_modem_nv {
 	char src_uuid[DFU_MODEM_UUID_LEN];
 	char dst_uuid[DFU_MODEM_UUID_LEN];
 	bool unbootable;
+	uint8_t *fw;                        /**< fw_flash_size bytes (0xff = erased), or NULL. */
+	uint8_t fw_digest[DFU_SHA256_SIZE]; /**< H of the last session that reached DONE. */
+	uint32_t full_updates;              /**< Sessions that reached DONE. */
 };
 
 /** One injection: after `skip` calls, the next `count` calls return code. */
@@ -197,8 +272,10 @@ struct sim_modem_counters {
 	uint64_t bytes_written;             /**< Bytes of accepted writes. */
 	uint32_t erases_started;
 	uint32_t erases_done;
-	uint32_t boots;   /**< sim_modem_boot() calls. */
-	uint32_t applies; /**< Boots that ran an action (handler called). */
+	uint32_t boots;                           /**< sim_modem_boot() calls. */
+	uint32_t applies;                         /**< Boots that ran an action (handler called). */
+	uint32_t bl_calls[SIM_MODEM_BL_OP_COUNT]; /**< Bootloader calls. */
+	uint64_t bl_bytes;                        /**< Bootloader + firmware bytes accepted. */
 };
 
 /** A simulated modem. Allocate it yourself; set up with sim_modem_init(). */
@@ -223,6 +300,17 @@ struct sim_modem {
 	enum sim_modem_erase_end erase_end; /**< See sim_modem_erase_ends(). */
 	uint32_t erase_end_count;
 	struct sim_modem_counters cnt;
+	/* bootloader mode (see the header comment) */
+	struct dfu_modem_bootloader bl; /**< Hand &bl to the install; bl.ctx = this. */
+	enum sim_modem_bl_phase bl_phase;
+	uint32_t bl_len;          /**< Bootloader bytes of this session. */
+	bool bl_fw;               /**< Firmware bytes sent in this session. */
+	struct dfu_sha256 bl_sha; /**< Over the session's bytes. */
+	uint32_t pend_addr, pend_len;
+	uint8_t pend[SIM_MODEM_BL_BUF];
+	bool bl_expect;
+	uint8_t bl_expected[DFU_SHA256_SIZE];
+	struct sim_modem_inj bl_inj[SIM_MODEM_BL_OP_COUNT];
 };
 
 /** Fill cfg with the defaults above. */
@@ -291,6 +379,17 @@ void sim_modem_reset_counters(struct sim_modem *m);
  */
 size_t sim_modem_make_patch(uint8_t *buf, size_t cap, const char *src_uuid, const char *dst_uuid,
 			    const void *payload, size_t len);
+
+/** The next count bootloader calls op (after skip normal ones) return code. */
+void sim_modem_bl_inject(struct sim_modem *m, enum sim_modem_bl_op op, uint32_t skip, int code,
+			 uint32_t count);
+
+/** The modem only boots a full update whose H is digest (NULL: any). */
+void sim_modem_bl_expect(struct sim_modem *m, const uint8_t *digest);
+
+/** The running-firmware UUID the sim gives a full update with H = digest:
+ *  its first 16 bytes in RFC 4122 text form (lower-case hex). */
+void sim_modem_uuid_of(const uint8_t digest[DFU_SHA256_SIZE], char uuid[DFU_MODEM_UUID_LEN]);
 
 #ifndef SIM_NO_FILE
 /**
