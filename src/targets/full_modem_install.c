@@ -211,12 +211,19 @@ static const struct dfu_kv *kv_of(const struct dfu_full_modem *fm)
 	return fm->cfg.kv != NULL ? fm->cfg.kv : fm->scfg.kv;
 }
 
-/* No verified file: is there a download (progress record) instead? */
+/* No verified file: a verified record whose wrapper is gone (-ENOENT), or a
+ * download (progress record) that is not verified (-ENODATA)? */
 static int why_not_verified(const struct dfu_full_modem *fm)
 {
 	const struct dfu_kv *kv = kv_of(fm);
+	struct dfu_full_modem_info rec;
 	uint8_t r[DFU_KV_MAX_RECORD];
-	int n = kv != NULL ? kv->read(kv->ctx, DFU_FULL_MODEM_PROGRESS_KEY, r, sizeof(r)) : -ENOENT;
+	int n = fm_vrec_load(kv, fm->cfg.offset, &rec);
+
+	if (n != -ENOENT) {
+		return n == 0 ? -ENOENT : n;
+	}
+	n = kv != NULL ? kv->read(kv->ctx, DFU_FULL_MODEM_PROGRESS_KEY, r, sizeof(r)) : -ENOENT;
 
 	if (n >= 0) {
 		return -ENODATA;
