@@ -127,7 +127,14 @@ TEST(refusals_before_anything_is_written)
 	uint8_t *a = artifact(DELTA_GEN_HEATSHRINK, &n);
 
 	CHECK(a != NULL);
-	ddev_primary(&d)[700] ^= 1; /* the running image is another build */
+	/* the running image is another build (its SHA-256 TLV differs) */
+	static uint8_t other[CAP];
+	size_t other_len;
+
+	po[700] ^= 1;
+	CHECK_OK(make_image(po, PAYLOAD, 1, other, CAP, &other_len));
+	po[700] ^= 1;
+	memcpy(ddev_primary(&d), other, other_len);
 	snapshot_flash();
 	CHECK_ERR(delta_update(&d, a, n, 1000, 1, NULL), EILSEQ);
 	CHECK_EQ(dfu_mcuboot_delta_report(&d.delta)->refusal, DFU_DELTA_WRONG_BASE);
@@ -138,6 +145,17 @@ TEST(refusals_before_anything_is_written)
 
 	CHECK_ERR(dfu_ctx_init_ex(&d.ctx, &ip), EILSEQ);
 	CHECK(flash_unchanged());
+	(void)dfu_ctx_done(&d.ctx, false);
+	/* its TLV is right but a byte is not: DFU_DELTA_HASH_BASE finds it */
+	memcpy(ddev_primary(&d), img_old, old_len);
+	ddev_primary(&d)[700] ^= 1;
+	d.delta.cfg.flags = DFU_DELTA_HASH_BASE;
+	snapshot_flash();
+	CHECK_ERR(delta_update(&d, a, n, 1000, 1, NULL), EILSEQ);
+	CHECK_EQ(dfu_mcuboot_delta_report(&d.delta)->refusal, DFU_DELTA_WRONG_BASE);
+	CHECK(flash_unchanged());
+	d.delta.cfg.flags = 0;
+	(void)dfu_ctx_done(&d.ctx, false);
 	ddev_primary(&d)[700] ^= 1;
 	snapshot_flash();
 	/* a truncated file */
@@ -146,7 +164,7 @@ TEST(refusals_before_anything_is_written)
 	(void)dfu_ctx_done(&d.ctx, false); /* close the refused download */
 	/* a downgrade with DENY_DOWNGRADE */
 	d.mcuboot.cfg.flags = DFU_MCUBOOT_DENY_DOWNGRADE;
-	img_old[24] = 9; /* the running image is build 9 */
+	CHECK_OK(make_image(po, PAYLOAD, 9, img_old, CAP, &old_len)); /* runs build 9 */
 	memcpy(ddev_primary(&d), img_old, old_len);
 	free(a);
 	a = artifact(DELTA_GEN_NONE, &n);

@@ -21,8 +21,9 @@
  *
  * What happens, in order:
  *   init      img_num must name a pair (-ENOENT). A download of the same
- *             patch found in the store resumes: the running image is
- *             hashed again (it must still be the patch's base), the inner
+ *             patch found in the store resumes: the running image's
+ *             SHA-256 TLV is checked again (it must still be the patch's
+ *             base), the inner
  *             MCUboot download is re-opened, and offset_get gives the
  *             patch offset of the last snapshot at or below its durable
  *             output (0 when none: the patch is then sent again, the
@@ -32,7 +33,9 @@
  *             and checked before anything is written, to flash or store:
  *             envelope CRC and fields (-EBADMSG; another format version
  *             -ENOTSUP); the primary holds a valid image whose hashed
- *             region has the envelope's base size and SHA-256 (-EILSEQ,
+ *             region has the envelope's base size and whose SHA-256 TLV
+ *             is the envelope's base digest (with DFU_DELTA_HASH_BASE: the
+ *             SHA-256 of that region, computed from flash) (-EILSEQ,
  *             dfu_mcuboot_delta_report() says which base runs and which
  *             one the patch needs); the new image fits the pair's maximum
  *             image size (-EFBIG); its header is one the MCUboot target
@@ -100,7 +103,15 @@ struct dfu_mcuboot_delta_cfg {
 	uint8_t *window;
 	uint32_t window_len;
 	const struct dfu_kv *kv; /**< NULL = the context port's. */
+	uint8_t flags;           /**< DFU_DELTA_* */
 };
+
+/** Check the base by hashing the running image from flash (one read pass
+ *  over it at the envelope and at each resume) instead of comparing its
+ *  SHA-256 TLV with the envelope's base digest. Either way a base that
+ *  does not hold what its TLV says gives an output that fails done(true)'s
+ *  verification. */
+#define DFU_DELTA_HASH_BASE 0x01u
 
 /** Why the last envelope check refused (dfu_mcuboot_delta_report()). */
 enum dfu_delta_refusal {

@@ -89,6 +89,52 @@ int delta_hash_primary(const struct dfu_mcuboot_pair *pair, const struct dfu_cry
 	return err ? err : hash_finish(c, &s, out);
 }
 
+/*
+ * The running image's digest as MCUboot hashes it: its SHA-256 TLV value
+ * (read from flash, a few dozen bytes), or with full the SHA-256 of its
+ * hashed region computed from flash (one read pass). *hashed: that
+ * region's length. -ENOENT: no valid image (header, TLV info, SHA-256 TLV).
+ */
+int delta_base_digest(const struct dfu_mcuboot_pair *pair, const struct dfu_crypto *c, uint8_t *buf,
+		      uint32_t len, bool full, uint8_t out[32], uint32_t *hashed)
+{
+	const struct dfu_flash *f = pair->primary.flash;
+	uint8_t hdr[32];
+	int err = delta_primary(pair, hdr, hashed);
+
+	if (err || full) {
+		return err ? err : delta_hash_primary(pair, c, *hashed, buf, len, out);
+	}
+	uint8_t t[4];
+	uint32_t at = pair->primary.offset + *hashed;
+
+	err = f->read(f->ctx, at, t, 4);
+	if (err) {
+		return err;
+	}
+	uint32_t end = *hashed + delta_le16(t + 2);
+
+	if (delta_le16(t) != 0x6907u || end > pair->primary.size) {
+		return -ENOENT;
+	}
+	for (uint32_t off = *hashed + 4; off + 4 <= end;) {
+		err = f->read(f->ctx, pair->primary.offset + off, t, 4);
+		if (err) {
+			return err;
+		}
+		uint32_t n = delta_le16(t + 2);
+
+		if (off + 4 + n > end) {
+			return -ENOENT;
+		}
+		if (delta_le16(t) == 0x10u && n == 32) {
+			return f->read(f->ctx, pair->primary.offset + off + 4, out, 32);
+		}
+		off += 4 + n;
+	}
+	return -ENOENT;
+}
+
 /* ---- the envelope -------------------------------------------------- */
 
 int delta_env_parse(const uint8_t *e, uint32_t file_size, struct dfu_mcuboot_delta_info *in)
@@ -127,7 +173,7 @@ static uint64_t version_of(const uint8_t *h)
 	       ((uint64_t)delta_le16(h + 22) << 32) | delta_le32(h + 24);
 }
 
-int delta_env_check(const struct dfu_mcuboot *m, const struct dfu_crypto *c, int img,
+int delta_env_check(const struct dfu_mcuboot *m, const struct dfu_crypto *c, int img, bool full,
 		    struct dfu_mcuboot_delta_info *in)
 {
 	const struct dfu_mcuboot_board *b = m->cfg.board;
@@ -148,14 +194,14 @@ int delta_env_check(const struct dfu_mcuboot *m, const struct dfu_crypto *c, int
 		in->refusal = DFU_DELTA_TOO_BIG;
 		return -EFBIG;
 	}
-	err = delta_primary(pair, hdr, &hashed);
+	err = delta_base_digest(pair, c, m->cfg.buf, m->cfg.buf_len, full, in->running_digest,
+				&hashed);
+	if (err == 0) {
+		err = delta_primary(pair, hdr, &hashed);
+	}
 	if (err == -ENOENT) {
 		in->refusal = DFU_DELTA_NO_BASE;
 		return -EILSEQ;
-	}
-	if (err == 0) {
-		err = delta_hash_primary(pair, c, hashed, m->cfg.buf, m->cfg.buf_len,
-					 in->running_digest);
 	}
 	if (err) {
 		return err;
@@ -185,7 +231,8 @@ int dfu_mcuboot_delta_check(struct dfu_mcuboot_delta *t, const struct dfu_port *
 	const struct dfu_crypto *c = m->cfg.crypto ? m->cfg.crypto : port ? port->crypto : NULL;
 	int err = delta_env_parse(env, 0, out);
 
-	return err ? err : delta_env_check(m, c, img_num, out);
+	return err ? err
+		   : delta_env_check(m, c, img_num, (t->cfg.flags & DFU_DELTA_HASH_BASE) != 0, out);
 }
 
 /* ---- records -------------------------------------------------------- */

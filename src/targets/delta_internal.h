@@ -6,6 +6,7 @@
 #ifndef DELTA_INTERNAL_H_
 #define DELTA_INTERNAL_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dfu/dfu_target_mcuboot_delta.h"
@@ -37,8 +38,10 @@ int delta_hash_primary(const struct dfu_mcuboot_pair *pair, const struct dfu_cry
 /* Envelope fields (no device access): 0, -EBADMSG, -ENOTSUP (version). */
 int delta_env_parse(const uint8_t *e, uint32_t file_size, struct dfu_mcuboot_delta_info *in);
 /* Against the device: size, base (hash of the primary), policy. */
-int delta_env_check(const struct dfu_mcuboot *m, const struct dfu_crypto *c, int img,
+int delta_env_check(const struct dfu_mcuboot *m, const struct dfu_crypto *c, int img, bool full,
 		    struct dfu_mcuboot_delta_info *in);
+int delta_base_digest(const struct dfu_mcuboot_pair *pair, const struct dfu_crypto *c, uint8_t *buf,
+		      uint32_t len, bool full, uint8_t out[32], uint32_t *hashed);
 
 void delta_key(char key[12], char kind, uint8_t pair);
 void delta_session_encode(const struct dfu_mcuboot_delta *t, uint8_t r[DELTA_SESSION_SIZE]);

@@ -25,6 +25,11 @@ static const struct dfu_crypto *crypto_of(const struct dfu_mcuboot_delta *t)
 	return m->cfg.crypto ? m->cfg.crypto : t->icfg.port ? t->icfg.port->crypto : NULL;
 }
 
+static bool full_base(const struct dfu_mcuboot_delta *t)
+{
+	return (t->cfg.flags & DFU_DELTA_HASH_BASE) != 0;
+}
+
 static bool inner_open_state(const struct dfu_ctx *c)
 {
 	int st = dfu_ctx_state(c);
@@ -196,7 +201,7 @@ static int env_complete(struct dfu_mcuboot_delta *t)
 	int err = delta_env_parse(t->env, t->file_size, &t->info);
 
 	if (err == 0) {
-		err = delta_env_check(m, crypto_of(t), t->pair, &t->info);
+		err = delta_env_check(m, crypto_of(t), t->pair, full_base(t), &t->info);
 	}
 	if (err) {
 		return err;
@@ -305,12 +310,9 @@ static int resume_stored(struct dfu_mcuboot_delta *t, const uint8_t *expected)
 	const struct dfu_mcuboot_pair *pair = pair_of(t);
 	const struct dfu_mcuboot *m = t->cfg.mcuboot;
 	uint8_t run[32];
-	int err = delta_primary(pair, hdr, &hashed);
+	int err = delta_base_digest(pair, crypto_of(t), m->cfg.buf, m->cfg.buf_len, full_base(t),
+				    run, &hashed);
 
-	if (err == 0) {
-		err = delta_hash_primary(pair, crypto_of(t), hashed, m->cfg.buf, m->cfg.buf_len,
-					 run);
-	}
 	if (err == -ENOENT || (err == 0 && memcmp(run, t->info.base_digest, 32) != 0)) {
 		return 0; /* the base no longer runs: a stale session */
 	}
@@ -424,7 +426,8 @@ static int delta_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 		int err = delta_env_parse(p->first, t->file_size, &in);
 
 		if (err == 0) {
-			err = delta_env_check(t->cfg.mcuboot, crypto_of(t), t->pair, &in);
+			err = delta_env_check(t->cfg.mcuboot, crypto_of(t), t->pair, full_base(t),
+					      &in);
 		}
 		t->info = in;
 		return err;
