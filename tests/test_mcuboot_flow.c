@@ -382,7 +382,9 @@ TEST(b1_variant_is_the_inactive_slot)
 	CHECK(n == 8 && memcmp(p, "b/s1.bin", 8) == 0);
 	CHECK_ERR(dfu_mcuboot_b1_select("a/s0.bin b/s1.bin", 100, 0, &p, &n), 0);
 	CHECK(n == 8 && memcmp(p, "a/s0.bin", 8) == 0);
-	CHECK_ERR(dfu_mcuboot_b1_select("only-one", 100, 0, &p, &n), EINVAL);
+	CHECK_ERR(dfu_mcuboot_b1_select("only-one", 100, 0, &p, &n), 0);
+	CHECK(n == 8 && p != NULL && strcmp(p, "only-one") == 0);
+	CHECK_ERR(dfu_mcuboot_b1_select("", 100, 0, &p, &n), EINVAL);
 	mdev_destroy(&d);
 }
 

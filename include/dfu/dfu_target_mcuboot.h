@@ -151,6 +151,7 @@
 #include "dfu/dfu_sha256.h"
 #include "dfu/dfu_stream.h"
 #include "dfu/dfu_target.h"
+#include "dfu/dfu_target_ncs.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -350,8 +351,11 @@ int dfu_mcuboot_b1_variant(const struct dfu_mcuboot *m);
 /**
  * Pick the file for variant from a "s0path s1path" string (the download
  * URL convention): sets *path and *len to the chosen part (not
- * NUL-terminated). -EINVAL for NULL arguments, variant not 0/1, or a string
- * without exactly two non-empty space-separated parts within max_len.
+ * NUL-terminated). A string without a space is a single path, used as is
+ * for either variant (*path = paths, *len = its length), as the reference's
+ * dual resource locator does. -EINVAL for NULL arguments, variant not 0/1,
+ * an empty string, a string not terminated within max_len, or one that is
+ * not exactly two non-empty space-separated parts (or one path).
  */
 int dfu_mcuboot_b1_select(const char *paths, size_t max_len, int variant, const char **path,
 			  size_t *len);

@@ -350,7 +350,16 @@ int dfu_mcuboot_b1_select(const char *paths, size_t max_len, int variant, const 
 		}
 		n++;
 	}
-	if (n == max_len || spaces != 1 || sp == 0 || sp + 1 == n) {
+	if (n == max_len || n == 0) {
+		return -EINVAL;
+	}
+	if (spaces == 0) {
+		/* One path: the same build for either variant, used as is. */
+		*path = paths;
+		*len = n;
+		return 0;
+	}
+	if (spaces != 1 || sp == 0 || sp + 1 == n) {
 		return -EINVAL;
 	}
 	*path = variant == 0 ? paths : paths + sp + 1;
