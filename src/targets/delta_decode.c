@@ -103,6 +103,66 @@ static int size_done(struct dfu_delta_dec *d, int64_t v)
 /* Is there a whole symbol (or a pending back-reference) in the bits? */
 #define HS_MASK(d) (((uint32_t)1 << (d)->wbits) - 1u)
 
+/* k bytes of the pending back-reference into dst and the window. */
+static void copy_back(struct dfu_delta_dec *d, uint8_t *dst, size_t k)
+{
+	uint8_t *win = d->win;
+	uint32_t size = (uint32_t)1 << d->wbits, mask = size - 1u;
+	uint32_t h = d->head, dist = d->br_dist;
+
+	if (dist == 1) { /* a run: the most common case in a diff */
+		memset(dst, win[(h - 1u) & mask], k);
+	} else if (k <= dist) { /* no overlap: at most two pieces */
+		uint32_t from = (h - dist) & mask, first = size - from;
+
+		if (first >= k) {
+			memcpy(dst, win + from, k);
+		} else {
+			memcpy(dst, win + from, first);
+			memcpy(dst + first, win, k - first);
+		}
+	} else {
+		for (size_t i = 0; i < k; i++, h++) {
+			uint8_t c = win[(h - dist) & mask];
+
+			win[h & mask] = c;
+			dst[i] = c;
+		}
+		d->head = h;
+		return;
+	}
+	/* append dst[0, k) to the window (k <= 2^l < size) */
+	uint32_t at = h & mask, room = size - at;
+
+	if (room >= k) {
+		memcpy(win + at, dst, k);
+	} else {
+		memcpy(win + at, dst, room);
+		memcpy(win, dst + room, k - room);
+	}
+	d->head = h + (uint32_t)k;
+}
+
+/* dst[i] += src[i], eight bytes at a time without carries between them. */
+static void add_bytes(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	const uint64_t hi = 0x8080808080808080u;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t a, b;
+
+		memcpy(&a, dst + i, 8);
+		memcpy(&b, src + i, 8);
+		uint64_t r = ((a & ~hi) + (b & ~hi)) ^ ((a ^ b) & hi);
+
+		memcpy(dst + i, &r, 8);
+	}
+	for (; i < n; i++) {
+		dst[i] = (uint8_t)(dst[i] + src[i]);
+	}
+}
+
 /*
  * Up to want decompressed bytes into dst from the input [*p, end).
  * Returns the number produced (0 when more input is needed).
@@ -127,15 +187,9 @@ static size_t pull(struct dfu_delta_dec *d, uint8_t *dst, size_t want, const uin
 	while (n < want) {
 		if (d->br_cnt > 0) {
 			size_t k = want - n < d->br_cnt ? want - n : d->br_cnt;
-			uint32_t h = d->head, dist = d->br_dist;
 
-			for (size_t i = 0; i < k; i++, h++) {
-				uint8_t c = win[(h - dist) & mask];
-
-				win[h & mask] = c;
-				dst[n++] = c;
-			}
-			d->head = h;
+			copy_back(d, dst + n, k);
+			n += k;
 			d->br_cnt = (uint16_t)(d->br_cnt - k);
 			continue;
 		}
@@ -199,9 +253,7 @@ static int data(struct dfu_delta_dec *d, const uint8_t **p, const uint8_t *end,
 			if (err) {
 				return err;
 			}
-			for (size_t i = 0; i < n; i++) {
-				d->buf[i] = (uint8_t)(d->buf[i] + d->old[i]);
-			}
+			add_bytes(d->buf, d->old, n);
 			d->from += (uint32_t)n;
 		}
 		int err = io->write_new(io->ctx, d->out, d->buf, n);
