@@ -92,6 +92,37 @@ static const struct dfu_mcuboot_key keys[] = {{.der = key_der, .der_len = sizeof
 #define KEY_COUNT 0
 #endif
 
+/* The bootloader profile from Kconfig (zeros = the nRF9160 NCS build). */
+#define P_BIT(opt, bit) (IS_ENABLED(opt) ? (bit) : 0u)
+static const struct dfu_mcuboot_profile profile = {
+	.features = (IS_ENABLED(CONFIG_DFU_TARGET_MCUBOOT_TLV_ALLOW_LIST)
+			     ? 0u
+			     : DFU_MCUBOOT_P_NO_ALLOW_LIST) |
+		    (IS_ENABLED(CONFIG_DFU_TARGET_MCUBOOT_VALIDATE_PRIMARY)
+			     ? 0u
+			     : DFU_MCUBOOT_P_NO_VALIDATE_PRIMARY) |
+		    P_BIT(CONFIG_DFU_TARGET_MCUBOOT_DECOMPRESS, DFU_MCUBOOT_P_DECOMPRESS) |
+		    P_BIT(CONFIG_DFU_TARGET_MCUBOOT_ENCRYPT, DFU_MCUBOOT_P_ENCRYPT) |
+		    P_BIT(CONFIG_DFU_TARGET_MCUBOOT_BOOTSTRAP, DFU_MCUBOOT_P_BOOTSTRAP) |
+		    P_BIT(CONFIG_DFU_TARGET_MCUBOOT_DOWNGRADE_PREVENTION, DFU_MCUBOOT_P_DOWNGRADE) |
+		    P_BIT(CONFIG_DFU_TARGET_MCUBOOT_DOWNGRADE_SECURITY_COUNTER,
+			  DFU_MCUBOOT_P_DOWNGRADE_SECCNT) |
+		    P_BIT(CONFIG_DFU_TARGET_MCUBOOT_VERSION_CMP_BUILD_NUMBER,
+			  DFU_MCUBOOT_P_BUILD_NUMBER) |
+		    P_BIT(CONFIG_DFU_TARGET_MCUBOOT_HW_ROLLBACK, DFU_MCUBOOT_P_HW_ROLLBACK),
+#if defined(CONFIG_DFU_TARGET_MCUBOOT_SECURITY_COUNTER)
+	.security_counter = CONFIG_DFU_TARGET_MCUBOOT_SECURITY_COUNTER,
+#endif
+	.key_tlv = IS_ENABLED(CONFIG_DFU_TARGET_MCUBOOT_HW_KEY) ? DFU_MCUBOOT_PUBKEY
+								: DFU_MCUBOOT_KEYHASH,
+	.ecdsa_der = IS_ENABLED(CONFIG_DFU_TARGET_MCUBOOT_ECDSA_DER_STRICT)
+			     ? DFU_MCUBOOT_DER_STRICT
+			     : DFU_MCUBOOT_DER_LENIENT,
+	.tlv_iter = IS_ENABLED(CONFIG_DFU_TARGET_MCUBOOT_TLV_ITER_CHECKED)
+			    ? DFU_MCUBOOT_ITER_CHECKED
+			    : DFU_MCUBOOT_ITER_NCS2,
+};
+
 #if defined(CONFIG_DFU_TARGET_MCUBOOT_DENY_DOWNGRADE)
 #define MCUBOOT_FLAGS DFU_MCUBOOT_DENY_DOWNGRADE
 #else
@@ -158,6 +189,7 @@ static int mcuboot_open(const struct dfu_kv *kv, const struct dfu_crypto *crypto
 					       .keys = KEYS,
 					       .key_count = KEY_COUNT,
 					       .flags = MCUBOOT_FLAGS,
+					       .profile = &profile,
 				       }};
 	return 0;
 }
