@@ -505,6 +505,25 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 	return vrec_store(m, m->pair, a.base, &m->info);
 }
 
+/* Swap-offset (3.3): MCUboot refuses a request ("wrong upload address?")
+ * and erases the slot while the secondary's bytes 0-3 hold a header magic. */
+static int sector0_check(const struct dfu_mcuboot_pair *pair)
+{
+	static const uint8_t magic[4] = {0x3d, 0xb8, 0xf3, 0x96}; /* IMAGE_MAGIC, LE */
+	const struct dfu_flash *f = pair->secondary.flash;
+	uint8_t b[4];
+
+	if (pair->mode != DFU_MCUBOOT_SWAP_OFFSET) {
+		return 0;
+	}
+	int err = f->read(f->ctx, pair->secondary.offset, b, sizeof(b));
+
+	if (err) {
+		return err;
+	}
+	return memcmp(b, magic, sizeof(b)) == 0 ? -ENOTEMPTY : 0;
+}
+
 static int schedule_one(struct dfu_mcuboot *m, uint8_t img, bool permanent, bool write)
 {
 	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[img];
@@ -514,6 +533,9 @@ static int schedule_one(struct dfu_mcuboot *m, uint8_t img, bool permanent, bool
 
 	if (err == 0) {
 		err = revert_guard(m, pair);
+	}
+	if (err == 0) {
+		err = sector0_check(pair);
 	}
 	if (err == 0) {
 		err = mcuboot_secondary_check(m, img, m->stream.status != DFU_STREAM_OPEN, &info,
@@ -546,6 +568,35 @@ void mcuboot_bind_cfg(struct dfu_mcuboot *m)
 	}
 }
 
+/*
+ * schedule(-1) requests only the pairs whose download completed and verified
+ * through this library and was neither installed nor reset since: those
+ * whose verified record ("mcuboot/vNN", written by done(true), removed by
+ * the next download's first byte and by reset) matches the image in the
+ * secondary (header sizes, base and SHA-256 TLV). A swap leaves the old
+ * primary image there (another digest, or no header at the image start in
+ * offset mode); overwrite-only erases it. Without a store, only the download
+ * completed in this boot counts. 1 = yes, 0 = no, or an error.
+ */
+static int completed_here(struct dfu_mcuboot *m, uint8_t img)
+{
+	struct dfu_mcuboot_info info;
+	bool stale = false;
+
+	if (kv_of(m) == NULL) {
+		return img == m->pair && m->stream.status == DFU_STREAM_COMPLETE;
+	}
+	int err = mcuboot_secondary_check(m, img, false, &info, &stale);
+
+	if (err == -ENOENT || err == -EBADMSG || err == -EFBIG) {
+		return 0; /* no image (or no header) at the image start */
+	}
+	if (err) {
+		return err;
+	}
+	return !stale && info.hash == DFU_MCUBOOT_CHECK_OK;
+}
+
 int dfu_mcuboot_schedule(struct dfu_mcuboot *m, int img_num, bool permanent)
 {
 	if (m == NULL || m->cfg.board == NULL || m->cfg.buf == NULL) {
@@ -561,10 +612,13 @@ int dfu_mcuboot_schedule(struct dfu_mcuboot *m, int img_num, bool permanent)
 	uint32_t present = 0;
 
 	for (uint8_t i = 0; i < n && i < 32; i++) {
-		int err = schedule_one(m, i, permanent, false);
+		int err = completed_here(m, i);
 
-		if (err == -ENOENT) {
-			continue; /* empty secondary */
+		if (err == 0) {
+			continue; /* empty, a leftover, installed or reset */
+		}
+		if (err > 0) {
+			err = schedule_one(m, i, permanent, false);
 		}
 		if (err) {
 			return err;
@@ -612,15 +666,15 @@ static int mcuboot_reset(struct dfu_ctx *ctx)
 	const struct dfu_kv *kv = kv_of(m);
 	char key[DFU_MCUBOOT_KEY_LEN];
 
+	/* The request goes first: a cut at any later operation leaves no
+	 * request MCUboot acts on. */
+	err = dfu_mcuboot_trailer_erase(pair, 1);
 	mcuboot_vkey(key, m->pair);
-	if (kv != NULL) {
+	if (err == 0 && kv != NULL) {
 		err = kv->remove(kv->ctx, key);
 	}
 	if (err == 0) {
 		err = dfu_stream_reset(&m->stream); /* progress record, header block */
-	}
-	if (err == 0) {
-		err = dfu_mcuboot_trailer_erase(pair, 1);
 	}
 	m->stream.status = DFU_STREAM_CLOSED;
 	return err;

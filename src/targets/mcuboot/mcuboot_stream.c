@@ -70,7 +70,26 @@ static int version_check(struct dfu_mcuboot *m)
 	return err;
 }
 
-/* First download byte of a new download reaches flash: claim the slot. */
+/* Swap-offset (3.3): the image starts one sector in, and MCUboot refuses
+ * every request while the secondary's sector 0 holds a header magic (after
+ * a swap it holds the old primary's first sector). Cleared as Zephyr's
+ * flash_img does, before the new download's first byte. */
+static int sector0_clear(struct dfu_mcuboot *m)
+{
+	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[m->pair];
+	const struct dfu_flash *f = pair->secondary.flash;
+	uint32_t n = m->scfg.offset - pair->secondary.offset; /* image offset */
+
+	if (pair->mode != DFU_MCUBOOT_SWAP_OFFSET || n == 0) {
+		return 0;
+	}
+	int err = f->erase(f->ctx, pair->secondary.offset, n);
+
+	return err > 0 ? -EIO : err;
+}
+
+/* First download byte of a new download reaches flash: claim the slot
+ * (verified record, trailer, swap-offset's sector 0). */
 static int claim(struct dfu_mcuboot *m)
 {
 	const struct dfu_kv *kv = m->scfg.kv;
@@ -84,6 +103,9 @@ static int claim(struct dfu_mcuboot *m)
 	}
 	if (err == 0) {
 		err = dfu_mcuboot_trailer_erase(&m->cfg.board->pairs[m->pair], 1);
+	}
+	if (err == 0) {
+		err = sector0_clear(m);
 	}
 	if (err == 0) {
 		m->fresh = 0;
