@@ -107,6 +107,24 @@ TEST(case22_offset_header_magic_in_sector0_refuses_schedule)
 	mdev_destroy(&d);
 }
 
+TEST(case22_state_reports_a_request_over_a_stale_sector0_as_not_installing)
+{
+	const struct vec_image *v = vec_find("v06");
+	struct mdev d;
+	struct dfu_mcuboot_pair_state st;
+
+	CHECK(offset_dev(&d) == 0);
+	CHECK_ERR(mdev_download(&d, 0, v->data, v->len, 100), 0);
+	CHECK_ERR(dfu_ctx_schedule_update(&d.ctx, 0), 0);
+	CHECK_ERR(dfu_mcuboot_state(&d.mcuboot, 0, &st), 0);
+	CHECK_EQ(st.will_install, 1);
+	memcpy(slot(&d, 0, 1), slot(&d, 0, 0), 32); /* an old header at offset 0 */
+	CHECK_ERR(dfu_mcuboot_state(&d.mcuboot, 0, &st), 0);
+	CHECK_EQ(st.swap, DFU_MCUBOOT_SWAP_TEST);
+	CHECK_EQ(st.will_install, 0);
+	mdev_destroy(&d);
+}
+
 TEST(offset_new_download_clears_sector0_before_its_first_byte)
 {
 	const struct vec_image *v = vec_find("v06");
@@ -430,6 +448,7 @@ TEST(power_cut_at_every_op_of_reset_multi_image)
 }
 
 TEST_MAIN(RUN(case22_offset_header_magic_in_sector0_refuses_schedule);
+	  RUN(case22_state_reports_a_request_over_a_stale_sector0_as_not_installing);
 	  RUN(offset_new_download_clears_sector0_before_its_first_byte);
 	  RUN(offset_upgrade_after_a_swap_downloads_and_schedules);
 	  RUN(offset_schedule_all_after_the_swap_requests_nothing);

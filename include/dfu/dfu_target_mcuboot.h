@@ -56,13 +56,27 @@
  *              the digest in flash) or a full re-verification from flash.
  *              Writes a test request (the seed's behaviour) into the
  *              secondary trailer, magic last. dfu_mcuboot_schedule() asks for
- *              a permanent one. img_num -1: every pair whose secondary holds
- *              an image is checked first, then each is requested in index
- *              order (not atomic across images: a power cut can leave some
- *              pairs requested and not others; each pair's request is itself
- *              all-or-nothing).
- *   reset      Deletes the records, then erases the secondary's header block
- *              and trailer blocks: nothing bootable or requested remains.
+ *              a permanent one. img_num -1: exactly the pairs whose download
+ *              completed and verified through this library and was neither
+ *              installed nor reset since (the pair's verified record matches
+ *              the image in its secondary: a swap leaves the old primary
+ *              image there, another digest; a new download's first byte and
+ *              reset delete the record; without a store only the download
+ *              completed in this boot counts), never a slot's leftover or an
+ *              image written by someone else. They are all checked first,
+ *              then each is requested in index order (not atomic across
+ *              images: a power cut can leave some pairs requested and not
+ *              others; each pair's request is itself all-or-nothing);
+ *              -ENOENT when there is none.
+ *              Swap-offset: refused (-ENOTEMPTY) while the secondary's
+ *              sector 0 holds an image header magic (MCUboot would refuse it,
+ *              "wrong upload address?", and erase the slot; a swap leaves the
+ *              old primary's header there). The first byte of a new download
+ *              erases that sector (as Zephyr's flash_img does).
+ *   reset      Erases the secondary's trailer blocks first (a power cut at
+ *              any later operation leaves no request), then deletes the
+ *              records and erases the secondary's header block: nothing
+ *              bootable or requested remains.
  *
  * Revert guard: when the primary holds an unconfirmed image that MCUboot
  * will revert (primary magic good, copy_done set, image_ok unset, swap
@@ -140,6 +154,8 @@
  *   -EALREADY schedule asks for a request other than the one pending
  *             (permanent after test, or test after permanent).
  *   -EBUSY    revert guard (above).
+ *   -ENOTEMPTY schedule, swap-offset: the secondary's sector 0 holds an
+ *             image header magic (a download through this library clears it).
  *   flash and store errors unchanged.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -298,8 +314,10 @@ struct dfu_mcuboot {
 extern const struct dfu_target_ops dfu_target_mcuboot_ops;
 
 /**
- * Request the upgrade of pair img_num (-1: all pairs holding an image),
- * test (permanent false, as schedule_update) or permanent. Verifies first
+ * Request the upgrade of pair img_num (-1: every pair whose download
+ * completed and verified through this library and was neither installed nor
+ * reset since; see "schedule" above), test (permanent false, as
+ * schedule_update) or permanent. Verifies first
  * (record or flash). Usable without a download in progress (after a
  * reboot). Errors as listed above.
  */

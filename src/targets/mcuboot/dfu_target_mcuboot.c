@@ -505,9 +505,7 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 	return vrec_store(m, m->pair, a.base, &m->info);
 }
 
-/* Swap-offset (3.3): MCUboot refuses a request ("wrong upload address?")
- * and erases the slot while the secondary's bytes 0-3 hold a header magic. */
-static int sector0_check(const struct dfu_mcuboot_pair *pair)
+int mcuboot_sector0_check(const struct dfu_mcuboot_pair *pair)
 {
 	static const uint8_t magic[4] = {0x3d, 0xb8, 0xf3, 0x96}; /* IMAGE_MAGIC, LE */
 	const struct dfu_flash *f = pair->secondary.flash;
@@ -535,7 +533,7 @@ static int schedule_one(struct dfu_mcuboot *m, uint8_t img, bool permanent, bool
 		err = revert_guard(m, pair);
 	}
 	if (err == 0) {
-		err = sector0_check(pair);
+		err = mcuboot_sector0_check(pair);
 	}
 	if (err == 0) {
 		err = mcuboot_secondary_check(m, img, m->stream.status != DFU_STREAM_OPEN, &info,

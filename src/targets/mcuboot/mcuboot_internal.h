@@ -82,6 +82,12 @@ const struct dfu_mcuboot_pair *mcuboot_pair_of(const struct dfu_mcuboot *m, int 
 int mcuboot_secondary_check(struct dfu_mcuboot *m, uint8_t img, bool may_verify,
 			    struct dfu_mcuboot_info *info, bool *stale);
 void mcuboot_bind_cfg(struct dfu_mcuboot *m);
+
+/* Swap-offset (3.3): MCUboot refuses a TEST/PERM request ("wrong upload
+ * address?") and erases the slot while the secondary's bytes 0-3 hold an
+ * image header magic. -ENOTEMPTY then, 0 (also in the other modes), or a
+ * flash error. */
+int mcuboot_sector0_check(const struct dfu_mcuboot_pair *pair);
 int mcuboot_keys_check(const struct dfu_mcuboot_cfg *cfg, const struct dfu_crypto *c);
 
 #endif /* MCUBOOT_INTERNAL_H_ */

@@ -277,6 +277,9 @@ static bool installs(struct dfu_mcuboot *m, uint8_t img,
 	if (out->swap != DFU_MCUBOOT_SWAP_TEST && out->swap != DFU_MCUBOOT_SWAP_PERM) {
 		return false;
 	}
+	if (mcuboot_sector0_check(&m->cfg.board->pairs[img]) != 0) {
+		return false; /* swap-offset: refused, the slot erased */
+	}
 	return out->primary.present || !swap_needs_primary;
 }
 
