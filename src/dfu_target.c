@@ -19,6 +19,8 @@ static bool type_compiled_in(int type)
 		return DFU_CONFIG_TARGET_MODEM_DELTA;
 	case DFU_TARGET_IMAGE_TYPE_FULL_MODEM:
 		return DFU_CONFIG_TARGET_FULL_MODEM;
+	case DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA:
+		return DFU_CONFIG_TARGET_MCUBOOT_DELTA;
 	case DFU_TARGET_IMAGE_TYPE_CUSTOM:
 		return DFU_CONFIG_TARGET_CUSTOM;
 	default:
@@ -86,8 +88,9 @@ int dfu_ctx_setup(struct dfu_ctx *ctx, const struct dfu_config *cfg)
 enum dfu_target_image_type dfu_ctx_img_type(struct dfu_ctx *ctx, const void *buf, size_t len)
 {
 	static const uint8_t order[] = {
-		DFU_TARGET_IMAGE_TYPE_MCUBOOT, DFU_TARGET_IMAGE_TYPE_MODEM_DELTA,
-		DFU_TARGET_IMAGE_TYPE_FULL_MODEM, DFU_TARGET_IMAGE_TYPE_CUSTOM};
+		DFU_TARGET_IMAGE_TYPE_MCUBOOT, DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA,
+		DFU_TARGET_IMAGE_TYPE_MODEM_DELTA, DFU_TARGET_IMAGE_TYPE_FULL_MODEM,
+		DFU_TARGET_IMAGE_TYPE_CUSTOM};
 
 	if (buf == NULL || len < DFU_TARGET_MIN_SIZE_IDENTIFY_BUF) {
 		return DFU_TARGET_IMAGE_TYPE_NONE;

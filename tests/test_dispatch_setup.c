@@ -252,7 +252,7 @@ TEST(setup_with_ops_missing_an_op_returns_einval)
 
 TEST(setup_with_type_not_a_single_registered_bit_returns_einval)
 {
-	static const int types[] = {3, 8 /* SMP */, 0, 16, 64, 6, 135};
+	static const int types[] = {3, 8 /* SMP */, 0, 16, 32, 6, 135};
 	struct dfu_target_ops o = dfu_target_raw_ops;
 
 	dev_new();

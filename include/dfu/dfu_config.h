@@ -132,6 +132,10 @@
 #ifndef DFU_CONFIG_TARGET_CUSTOM
 #define DFU_CONFIG_TARGET_CUSTOM 1
 #endif
+/* Application delta patches (dfu_target_mcuboot_delta.h, docs/delta.md). */
+#ifndef DFU_CONFIG_TARGET_MCUBOOT_DELTA
+#define DFU_CONFIG_TARGET_MCUBOOT_DELTA 1
+#endif
 #ifndef DFU_CONFIG_TARGET_SMP
 #define DFU_CONFIG_TARGET_SMP 0
 #endif

@@ -65,6 +65,9 @@ enum dfu_target_image_type {
 	DFU_TARGET_IMAGE_TYPE_FULL_MODEM = 4,
 	DFU_TARGET_IMAGE_TYPE_SMP = 8,   /**< Identified only (dfu_target_smp.h). */
 	DFU_TARGET_IMAGE_TYPE_SUIT = 16, /**< Not implemented (init: -ENOTSUP). */
+	/** Ours, not NCS's: an application delta patch that rebuilds an MCUboot
+	 *  image (dfu_target_mcuboot_delta.h). Not part of the ANY masks. */
+	DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA = 64,
 	DFU_TARGET_IMAGE_TYPE_CUSTOM = 128,
 	DFU_TARGET_IMAGE_TYPE_ANY_APPLICATION = 1,
 	DFU_TARGET_IMAGE_TYPE_ANY_MODEM = 6,

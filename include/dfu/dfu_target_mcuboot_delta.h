@@ -78,17 +78,10 @@
 extern "C" {
 #endif
 
-/**
- * Image type of an application delta patch. Not one of NCS's values
- * (0, 1, 2, 4, 8, 16, 32 and the masks); the dispatcher must list it among
- * the compiled-in types (DFU_CONFIG_TARGET_MCUBOOT_DELTA). Until it does,
- * register dfu_target_mcuboot_delta_custom_ops (the CUSTOM type) instead.
- */
-#define DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA 64
-
-#ifndef DFU_CONFIG_TARGET_MCUBOOT_DELTA
-#define DFU_CONFIG_TARGET_MCUBOOT_DELTA 1
-#endif
+/* Image type DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA (64, dfu_target.h: not
+ * one of NCS's values), compiled in with DFU_CONFIG_TARGET_MCUBOOT_DELTA
+ * (dfu_config.h). dfu_target_mcuboot_delta_custom_ops registers the same
+ * target as the CUSTOM type instead. */
 
 /** Envelope: magic "MCDP", format version 1, 128 bytes (docs/delta.md). */
 #define DFU_DELTA_ENVELOPE_SIZE 128u
