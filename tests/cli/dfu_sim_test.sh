@@ -374,6 +374,24 @@ check "full modem: partition ($FM_FL@$FM_OFF) holds the file" \
 status d10
 check "full modem: status stored and verified" \
 	eval 'jis "d[\"full_modem\"][\"stored\"]" true && jis "d[\"full_modem\"][\"verified\"]" true'
+status d10
+FM_WL=$(js 'd["full_modem"]["wrapper_len"]')
+FM_UUID=$(python3 -c 'import hashlib, sys
+h = hashlib.sha256(open(sys.argv[1], "rb").read()[int(sys.argv[2]):]).hexdigest()
+print("-".join([h[0:8], h[8:12], h[12:16], h[16:20], h[20:32]]))' fm.cbor "$FM_WL")
+sim reset d10 --json
+check "full modem reset: exit 0, installed from the partition" \
+	eval 'rc_is 0 && jis "\"modem_install\" in d" true && jis "d[\"modem_install\"][\"error\"]" ""'
+check "full modem reset: the modem boots the file's firmware ($FM_UUID)" \
+	eval 'jis "d[\"modem\"][\"uuid\"]" "$FM_UUID" && jis "d[\"modem\"][\"error\"]" ""'
+status d10
+check "full modem after reset: file still stored and verified" \
+	jis 'd["full_modem"]["verified"]' true
+sim reset d10 --json
+check "second reset: no install (the modem runs the file)" \
+	eval 'rc_is 0 && jis "\"modem_install\" in d" false && jis "d[\"modem\"][\"uuid\"]" "$FM_UUID"'
+sim reset d10
+check "reset text: no install line" eval 'rc_is 0 && ! has "full update installed"'
 sim mkfull fmbig.cbor --size 4096
 fresh d10 p91
 sim apply d10 fmbig.cbor --json

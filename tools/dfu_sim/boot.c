@@ -16,6 +16,12 @@
  *                secondary is erased, the primary boots unchanged.
  *
  * The modem applies a scheduled delta patch at its boot (sim_modem_boot).
+ * Before that, a verified full modem file in the partition that the modem
+ * does not run yet (its running UUID is not the one the simulated modem
+ * gives that file's blob_hash, sim_modem_uuid_of(), or the modem does not
+ * boot) is installed as the application would after a full-modem apply:
+ * shutdown, bootloader mode, dfu_full_modem_install(), shutdown, then the
+ * normal boot below runs the new firmware.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -25,6 +31,7 @@
 #include <string.h>
 
 #include "dfu/dfu_errname.h"
+#include "dfu/fmfu_fdev.h"
 #include "dfu_util.h"
 #include "dsim.h"
 
@@ -228,6 +235,28 @@ static int boot_pair(struct dsim_device *d, unsigned i, char *what, size_t len)
 	}
 }
 
+/* Install the verified full modem file when the modem does not run it.
+ * *done: whether an install ran. Returns its result. */
+static int full_modem_install(struct dsim_device *d, bool *done)
+{
+	struct dfu_full_modem_info info;
+	char uuid[DFU_MODEM_UUID_LEN];
+
+	*done = false;
+	if (!d->board.has_full_modem || !d->board.has_modem ||
+	    dfu_full_modem_stored(&d->full_modem, &info) != 0) {
+		return 0;
+	}
+	sim_modem_uuid_of(info.digest, uuid);
+	if (!d->modem.nv.unbootable && memcmp(uuid, d->modem.nv.uuid, sizeof(uuid)) == 0) {
+		return 0;
+	}
+	*done = true;
+	sim_modem_reboot(&d->modem);
+	return dfu_full_modem_install(&d->full_modem, &d->modem.bl, d->full_modem_buf,
+				      sizeof(d->full_modem_buf), 0);
+}
+
 int dsim_reboot(struct dsim_device *d, bool json, FILE *f)
 {
 	int code = DSIM_EXIT_OK;
@@ -257,6 +286,20 @@ int dsim_reboot(struct dsim_device *d, bool json, FILE *f)
 	}
 	if (json) {
 		fprintf(f, "]");
+	}
+	bool installed;
+	int ierr = full_modem_install(d, &installed);
+
+	if (json && installed) {
+		fprintf(f, ",\"modem_install\":{\"error\":");
+		dsim_json_str(f, ierr ? dfu_errno_name(ierr) : "");
+		fprintf(f, "}");
+	} else if (installed) {
+		fprintf(f, "  modem: full update installed from the partition%s%s\n",
+			ierr ? " -- FAILED: " : "", ierr ? dfu_errno_name(ierr) : "");
+	}
+	if (ierr) {
+		code = DSIM_EXIT_DEVICE;
 	}
 	if (d->board.has_modem) {
 		uint32_t result = 0;
