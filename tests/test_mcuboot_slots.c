@@ -10,7 +10,8 @@
  *   - reset() cancels a request at its first flash operation;
  *   - power cuts at every flash/store operation of schedule and reset, for
  *     swap-offset and multi-image: after each cut no request or exactly the
- *     one asked for, never one for an unverified or other image.
+ *     one asked for, never one for an unverified or other image (three
+ *     geometries, four torn variants per cut).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -21,20 +22,28 @@
 #include "support.h"
 #include "vectors.h"
 
-#define SECTOR 4096u /* nRF52840 */
+#define SECTOR 4096u /* the largest erase block of the geometries below */
+
+static const struct sim_geometry *geo = &sim_geo_nrf52840;
 
 static int offset_dev(struct mdev *d)
 {
-	struct mdev_opts o = {.mode = DFU_MCUBOOT_SWAP_OFFSET, .slot0_size = 16 * SECTOR};
+	struct mdev_opts o = {
+		.geo = geo, .mode = DFU_MCUBOOT_SWAP_OFFSET, .slot0_size = 16 * geo->erase_block};
 
 	return mdev_create(d, &o);
 }
 
 static int small_dev(struct mdev *d)
 {
-	struct mdev_opts o = {.slot0_size = 8 * SECTOR};
+	struct mdev_opts o = {.geo = geo, .slot0_size = 8 * geo->erase_block};
 
 	return mdev_create(d, &o);
+}
+
+static uint32_t eb(const struct mdev *d)
+{
+	return d->o.geo->erase_block;
 }
 
 static uint8_t *slot(struct mdev *d, int pair, int which)
@@ -77,8 +86,8 @@ static void swap_slots(struct mdev *d, int pair)
 	memcpy(tmp, sec, n);
 	memcpy(sec, pri, n);
 	memcpy(pri, tmp, n);
-	memset(pri + n - SECTOR, 0xff, SECTOR);
-	memset(sec + n - SECTOR, 0xff, SECTOR);
+	memset(pri + n - eb(d), 0xff, eb(d));
+	memset(sec + n - eb(d), 0xff, eb(d));
 }
 
 /* What a completed swap-offset leaves in the secondary: the old primary's
@@ -88,8 +97,8 @@ static void offset_swapped(struct mdev *d)
 {
 	uint8_t *sec = slot(d, 0, 1);
 
-	memcpy(sec, slot(d, 0, 0), 2 * SECTOR);
-	memset(sec + d->pairs[0].secondary.size - SECTOR, 0xff, SECTOR);
+	memcpy(sec, slot(d, 0, 0), 2 * eb(d));
+	memset(sec + d->pairs[0].secondary.size - eb(d), 0xff, eb(d));
 }
 
 TEST(case22_offset_header_magic_in_sector0_refuses_schedule)
@@ -131,7 +140,7 @@ TEST(offset_new_download_clears_sector0_before_its_first_byte)
 	struct mdev d;
 
 	CHECK(offset_dev(&d) == 0);
-	memcpy(slot(&d, 0, 1), slot(&d, 0, 0), SECTOR); /* left by a swap */
+	memcpy(slot(&d, 0, 1), slot(&d, 0, 0), eb(&d)); /* left by a swap */
 	struct dfu_init_params ip = {
 		.img_type = DFU_TARGET_IMAGE_TYPE_MCUBOOT,
 		.file_size = v->len,
@@ -141,9 +150,9 @@ TEST(offset_new_download_clears_sector0_before_its_first_byte)
 
 	(void)dfu_ctx_img_type(&d.ctx, v->data, 64);
 	CHECK_ERR(dfu_ctx_init_ex(&d.ctx, &ip), 0);
-	CHECK(!erased(slot(&d, 0, 1), SECTOR));
+	CHECK(!erased(slot(&d, 0, 1), eb(&d)));
 	CHECK_ERR(dfu_ctx_write(&d.ctx, v->data, 64), 0);
-	CHECK(erased(slot(&d, 0, 1), SECTOR));
+	CHECK(erased(slot(&d, 0, 1), eb(&d)));
 	mdev_destroy(&d);
 }
 
@@ -381,7 +390,7 @@ static const char *finish(const struct sweep *c)
 	return NULL;
 }
 
-static unsigned run_sweep(const struct sweep *c)
+static unsigned run_sweep_on(const struct sweep *c)
 {
 	unsigned bad = 0;
 
@@ -409,12 +418,27 @@ static unsigned run_sweep(const struct sweep *c)
 			}
 			runs++;
 			if (why != NULL && bad++ < 5) {
-				printf("  %s: cut %u/%u torn %d: %s\n", c->name, (unsigned)k,
-				       (unsigned)total, (int)torn_modes[t], why);
+				printf("  %s %s: cut %u/%u torn %d: %s\n", geo->name, c->name,
+				       (unsigned)k, (unsigned)total, (int)torn_modes[t], why);
 			}
 			mdev_destroy(&dev);
 		}
 	}
+	return bad;
+}
+
+/* On three geometries: nRF52840 NVMC, MX25R NOR, STM32L4 write-once ECC. */
+static unsigned run_sweep(const struct sweep *c)
+{
+	static const struct sim_geometry *const geos[] = {&sim_geo_nrf52840, &sim_geo_mx25r64,
+							  &sim_geo_stm32l4};
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < sizeof(geos) / sizeof(geos[0]); i++) {
+		geo = geos[i];
+		bad += run_sweep_on(c);
+	}
+	geo = &sim_geo_nrf52840;
 	return bad;
 }
 
