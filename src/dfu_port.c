@@ -293,3 +293,68 @@ int dfu_key_sig_alg(const struct dfu_key *k)
 		return 0;
 	}
 }
+
+/* ---- ECDSA P-256 signature: DER (r, s) -> r || s ---- */
+
+#define ECDSA_P256_LEN 32u
+
+/* One INTEGER of at most 32 value bytes at *p (before end) into out,
+ * left-padded with zeros; *p moves past it. */
+static int der_int_p256(const uint8_t **p, const uint8_t *end, uint8_t out[ECDSA_P256_LEN])
+{
+	size_t avail = (size_t)(end - *p);
+	const uint8_t *v;
+	size_t n;
+
+	if (avail < 2 || (*p)[0] != 0x02) {
+		return -EBADMSG;
+	}
+	n = (*p)[1];
+	/* 33 value bytes at most: a long-form length is never minimal DER */
+	if (n == 0 || n >= 0x80u || n > avail - 2) {
+		return -EBADMSG;
+	}
+	v = *p + 2;
+	*p = v + n;
+	if ((v[0] & 0x80u) != 0) {
+		return -EBADMSG; /* negative */
+	}
+	if (v[0] == 0 && n > 1) {
+		if ((v[1] & 0x80u) == 0) {
+			return -EBADMSG; /* a leading zero that is not a sign byte */
+		}
+		v++;
+		n--;
+	}
+	if (n > ECDSA_P256_LEN) {
+		return -EBADMSG;
+	}
+	memset(out, 0, ECDSA_P256_LEN - n);
+	memcpy(out + (ECDSA_P256_LEN - n), v, n);
+	return 0;
+}
+
+int dfu_ecdsa_p256_sig_to_raw(const uint8_t *der, size_t der_len, uint8_t raw[64])
+{
+	const uint8_t *p;
+	const uint8_t *end;
+	int err;
+
+	if (der == NULL || raw == NULL || der_len < 2 || der[0] != 0x30) {
+		return -EBADMSG;
+	}
+	/* SEQUENCE, short-form length covering exactly the rest */
+	if (der[1] >= 0x80u || (size_t)der[1] != der_len - 2) {
+		return -EBADMSG;
+	}
+	p = der + 2;
+	end = der + der_len;
+	err = der_int_p256(&p, end, raw);
+	if (err == 0) {
+		err = der_int_p256(&p, end, raw + ECDSA_P256_LEN);
+	}
+	if (err == 0 && p != end) {
+		err = -EBADMSG;
+	}
+	return err;
+}

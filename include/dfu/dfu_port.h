@@ -217,6 +217,16 @@ int dfu_key_parse(const uint8_t *der, size_t len, struct dfu_key *out);
 int dfu_key_sig_alg(const struct dfu_key *k);
 
 /**
+ * An ECDSA P-256 signature as MCUboot's ECDSA TLV carries it (DER
+ * ECDSA-Sig-Value: SEQUENCE of two INTEGERs) to the raw r || s (32 + 32
+ * bytes, big-endian, left-padded) that PSA's psa_verify_hash and TinyCrypt
+ * take. Strict DER: short-form lengths covering exactly the input, positive
+ * minimal INTEGERs of at most 32 value bytes. Returns 0 or -EBADMSG (also
+ * for NULL arguments). For crypto ports; byte-wise, no allocation.
+ */
+int dfu_ecdsa_p256_sig_to_raw(const uint8_t *der, size_t der_len, uint8_t raw[64]);
+
+/**
  * The platform bundle given to a context. kv may be NULL: then progress is
  * not persisted across reboots (resume works within one boot only). clock
  * may be NULL unless a target needs it (documented per target).

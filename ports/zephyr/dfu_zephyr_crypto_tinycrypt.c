@@ -45,60 +45,9 @@ static int tc_finish(void *ctx, uint8_t digest[32])
 	return tc_sha256_final(digest, &sha) == TC_CRYPTO_SUCCESS ? 0 : -EIO;
 }
 
-/* One INTEGER of at most 32 value bytes at *p into out (left-padded). */
-static int der_int(const uint8_t **p, const uint8_t *end, uint8_t out[P256_LEN])
-{
-	size_t avail = (size_t)(end - *p);
-	const uint8_t *v;
-	size_t n;
-
-	if (avail < 2 || (*p)[0] != 0x02) {
-		return -EBADMSG;
-	}
-	n = (*p)[1];
-	if (n == 0 || n >= 0x80u || n > avail - 2) {
-		return -EBADMSG;
-	}
-	v = *p + 2;
-	*p = v + n;
-	if ((v[0] & 0x80u) != 0) {
-		return -EBADMSG; /* negative */
-	}
-	if (v[0] == 0 && n > 1) {
-		if ((v[1] & 0x80u) == 0) {
-			return -EBADMSG; /* not minimal */
-		}
-		v++;
-		n--;
-	}
-	if (n > P256_LEN) {
-		return -EBADMSG;
-	}
-	memset(out, 0, P256_LEN - n);
-	memcpy(out + (P256_LEN - n), v, n);
-	return 0;
-}
-
 int dfu_zephyr_ecdsa_der_to_raw(const uint8_t *der, size_t der_len, uint8_t raw[64])
 {
-	const uint8_t *p;
-	const uint8_t *end;
-	int err;
-
-	if (der == NULL || raw == NULL || der_len < 2 || der[0] != 0x30 || der[1] >= 0x80u ||
-	    (size_t)der[1] != der_len - 2) {
-		return -EBADMSG;
-	}
-	p = der + 2;
-	end = der + der_len;
-	err = der_int(&p, end, raw);
-	if (err == 0) {
-		err = der_int(&p, end, raw + P256_LEN);
-	}
-	if (err == 0 && p != end) {
-		err = -EBADMSG;
-	}
-	return err;
+	return dfu_ecdsa_p256_sig_to_raw(der, der_len, raw);
 }
 
 /* The key as TinyCrypt's 64-byte X || Y. */
