@@ -367,6 +367,24 @@ static bool has_record(const char *key)
 	return d.kv.dev.read(d.kv.dev.ctx, key, b, sizeof(b)) > 0;
 }
 
+TEST(init_with_size_0_for_another_file_is_a_new_download_not_the_verified_image)
+{
+	const struct vec_image *v = vec_find("v06");
+	static uint8_t other[64];
+
+	CHECK_OK(fdev_create());
+	CHECK_OK(mdev_download(&d, 0, v->data, v->len, 100));
+	fdev_reboot();
+	/* the first bytes of another file, size unknown */
+	memcpy(other, v->data, sizeof(other));
+	other[40] ^= 0x5a;
+	(void)dfu_ctx_img_type(&d.ctx, other, sizeof(other));
+	CHECK_OK(dfu_ctx_init(&d.ctx, DFU_TARGET_IMAGE_TYPE_MCUBOOT, 0, 0, NULL));
+	CHECK_EQ(dfu_ctx_state(&d.ctx), DFU_STATE_READY);
+	CHECK_ERR(dfu_ctx_schedule_update(&d.ctx, 0), ENOENT);
+	fdev_destroy();
+}
+
 TEST(completed_download_of_pair_0_survives_a_partial_download_of_pair_1)
 {
 	const struct vec_image *v = vec_find("v06");
@@ -476,6 +494,7 @@ TEST_MAIN(RUN(one_transient_error_at_any_port_call_still_ends_verified_and_reque
 	  RUN(power_cut_at_every_op_of_pair_1_leaves_pair_0_complete_and_schedulable);
 	  RUN(init_with_size_0_after_reboot_schedules_the_verified_image);
 	  RUN(init_with_size_0_without_a_verified_image_refuses_to_schedule);
+	  RUN(init_with_size_0_for_another_file_is_a_new_download_not_the_verified_image);
 	  RUN(completed_download_of_pair_0_survives_a_partial_download_of_pair_1);
 	  RUN(another_build_with_the_same_header_after_done_is_downloaded_in_the_same_boot);
 	  RUN(another_build_with_the_same_header_after_done_is_downloaded_after_a_reboot);

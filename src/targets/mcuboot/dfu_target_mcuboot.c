@@ -243,7 +243,7 @@ static int complete_check(struct dfu_mcuboot *m, const struct dfu_image_id *id,
  * reboot pattern): the slot holds an image whose verified record matches
  * it. The stream is then treated as holding that complete download.
  */
-static bool verified_in_slot(struct dfu_mcuboot *m)
+static bool verified_in_slot(struct dfu_mcuboot *m, const struct dfu_image_id *id)
 {
 	bool stale = false;
 
@@ -251,6 +251,14 @@ static bool verified_in_slot(struct dfu_mcuboot *m)
 	    m->info.hash != DFU_MCUBOOT_CHECK_OK ||
 	    mcuboot_verdict(&m->info, m->cfg.key_count,
 			    (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0) != 0) {
+		return false;
+	}
+	/* First bytes known (img_type() or init's first): the verified image
+	 * must start with them, else this is a new file of unknown size. */
+	if (id->prefix_len > 0 && (id->prefix_len > m->cfg.buf_len ||
+				   m->scfg.flash->read(m->scfg.flash->ctx, m->scfg.offset,
+						       m->cfg.buf, id->prefix_len) != 0 ||
+				   dfu_crc32(0, m->cfg.buf, id->prefix_len) != id->prefix_crc)) {
 		return false;
 	}
 	m->file_size = m->info.tlv_end;
@@ -332,7 +340,7 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	}
 	m->stream.progress = ctx->cfg->progress;
 	m->stream.progress_user = ctx->cfg->user;
-	if (p->file_size == 0 && verified_in_slot(m)) {
+	if (p->file_size == 0 && verified_in_slot(m, dfu_ctx_image_id(ctx))) {
 		return DFU_TARGET_INIT_COMPLETE;
 	}
 	if (m->stream.status == DFU_STREAM_COMPLETE) {
