@@ -290,6 +290,38 @@ TEST(offset_get_while_writing_is_the_next_byte_and_safe_to_follow)
 	CHECK(applied());
 }
 
+TEST(done_true_that_drops_written_bytes_fails_the_session_and_resumes_from_the_modem)
+{
+	size_t off = 0;
+
+	setup(30000);
+	md.cfg.commit_on_done = false; /* write_done drops the uncommitted tail */
+	CHECK_ERR(init(plen), 0);
+	CHECK_ERR(dfu_ctx_write(&ctx, patch, 10000), 0);
+	CHECK_ERR(dfu_ctx_done(&ctx, true), EAGAIN); /* not -ENODATA: bytes lost */
+	CHECK_EQ(dfu_ctx_state(&ctx), DFU_STATE_FAILED);
+	CHECK_ERR(init(plen), 0);
+	CHECK_ERR(dfu_ctx_offset_get(&ctx, &off), 0);
+	CHECK_EQ(off, 452 + 8192);
+	CHECK_ERR(dfu_ctx_write(&ctx, patch + off, plen - off), 0);
+	CHECK_ERR(dfu_ctx_done(&ctx, true), 0);
+	CHECK_ERR(dfu_ctx_schedule_update(&ctx, 0), 0);
+	CHECK(applied());
+}
+
+TEST(done_true_before_the_end_with_nothing_dropped_is_enodata_and_writing_goes_on)
+{
+	setup(30000);
+	CHECK_ERR(init(plen), 0);
+	CHECK_ERR(dfu_ctx_write(&ctx, patch, 10000), 0); /* commit_on_done: kept */
+	CHECK_ERR(dfu_ctx_done(&ctx, true), ENODATA);
+	CHECK_EQ(dfu_ctx_state(&ctx), DFU_STATE_WRITING);
+	CHECK_ERR(dfu_ctx_write(&ctx, patch + 10000, plen - 10000), 0);
+	CHECK_ERR(dfu_ctx_done(&ctx, true), 0);
+	CHECK_ERR(dfu_ctx_schedule_update(&ctx, 0), 0);
+	CHECK(applied());
+}
+
 TEST(offset_get_after_abort_pauses_the_transfer_so_the_offset_is_committed)
 {
 	size_t off = 0;
@@ -503,6 +535,8 @@ TEST_MAIN(atexit(cleanup); RUN(delta_patch_is_identified_by_its_magic);
 	  RUN(partial_patch_resumes_from_the_modem_offset_after_reboot);
 	  RUN(offset_get_while_writing_is_the_next_byte_and_safe_to_follow);
 	  RUN(offset_get_after_abort_pauses_the_transfer_so_the_offset_is_committed);
+	  RUN(done_true_that_drops_written_bytes_fails_the_session_and_resumes_from_the_modem);
+	  RUN(done_true_before_the_end_with_nothing_dropped_is_enodata_and_writing_goes_on);
 	  RUN(a_different_patch_erases_instead_of_resuming);
 	  RUN(done_false_releases_the_modem_and_keeps_the_patch);
 	  RUN(done_true_on_a_short_patch_is_enodata);

@@ -68,7 +68,10 @@
  * done(successful)
  *   Releases the modem resources (write_done) in both cases (see "The
  *   transfer" for a failing write_done). done(true) then reads the offset:
- *   fewer bytes than file_size → -ENODATA (resume from offset_get()); a
+ *   fewer bytes than file_size → -ENODATA (the session goes on: write
+ *   the rest), or -EAGAIN when the modem dropped bytes already written
+ *   (an uncommitted tail lost at write_done: the session fails; init
+ *   again and resume from offset_get(), the modem's offset); a
  *   dirty area → -EBADMSG (the modem rejected the patch); more bytes than
  *   file_size → -EOVERFLOW: the modem holds something other than this file
  *   (another or a corrupt patch), which is discarded: the next init erases

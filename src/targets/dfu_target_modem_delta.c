@@ -433,6 +433,7 @@ static int md_done(struct dfu_ctx *ctx, bool successful)
 		return pause_transfer(t);
 	}
 	size_t off;
+	size_t sent = t->pos; /* where the caller's next byte would go */
 	int err = committed_offset(t, &off);
 
 	if (err) {
@@ -446,7 +447,11 @@ static int md_done(struct dfu_ctx *ctx, bool successful)
 		return -EOVERFLOW;
 	}
 	if (t->id.file_size != 0 && off < t->id.file_size) {
-		return -ENODATA;
+		/* -ENODATA leaves the session as it is (write the rest); but
+		 * when the pause dropped bytes the caller already wrote, its
+		 * next byte is no longer where the modem appends: fail the
+		 * session (init again, resume from offset_get). */
+		return off < sent ? -EAGAIN : -ENODATA;
 	}
 	return 0;
 }
