@@ -95,6 +95,7 @@ static int feed(struct dfu_delta_io *io, const uint8_t *p, size_t n, size_t piec
 	return delta_dec_finish(&dec_);
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 3) {
