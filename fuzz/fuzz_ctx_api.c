@@ -297,20 +297,13 @@ static int do_init(struct app *a, int f, int mode)
 	    (dfu_ctx_state(&ctx) == DFU_STATE_DONE || dfu_ctx_state(&ctx) == DFU_STATE_SCHEDULED) &&
 	    memcmp(area_of(fl), fl->data, fl->tlv_end) != 0) {
 		/* init found "this file" complete: flash must hold this file.
-		 * Known open bug mcuboot-size0-other (fuzz/regressions-open/
-		 * TOLERATE): with file_size 0 the MCUboot target reports DONE
-		 * for whatever verified image the slot holds, ignoring the
-		 * identity (first bytes) of the file being initialised. */
-		if (fl->mcuboot && ip.file_size == 0 && fz_tolerate("mcuboot-size0-other")) {
-			/* workaround: discard the other image, init again */
-			FZ_ERRNO(dfu_ctx_reset(&ctx), "reset");
-			err = fz_init(&ctx, &ip, complete);
-			FZ_ERRNO(err, "init");
-		} else {
-			FZ_CHECK(0, "init of file %d (size %u) reports DONE, but flash does not hold "
-				    "that file",
-				 f, (unsigned)ip.file_size);
-		}
+		 * Found this way (fixed in 745878d, fuzz/regressions/
+		 * fuzz_ctx_api/mcuboot-size0-other): with file_size 0 the
+		 * MCUboot target reported DONE for whatever verified image the
+		 * slot held, ignoring the first bytes of the file initialised. */
+		FZ_CHECK(0, "init of file %d (size %u) reports DONE, but flash does not hold that "
+			    "file",
+			 f, (unsigned)ip.file_size);
 	}
 	if (err == 0) {
 		a->cur = f;

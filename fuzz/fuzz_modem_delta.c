@@ -200,25 +200,15 @@ static int do_offset(struct app *a)
 			check_modem_holds(off, "offset_get");
 		}
 		if (!power.dead && dfu_ctx_state(&ctx) == DFU_STATE_WRITING &&
-		    md.state == SIM_MODEM_NORMAL && off != md.written &&
-		    fz_tolerate("delta-enodata-offset")) {
-			/* known open bug: resynchronise as an application could,
-			 * with a re-init (the target reads the modem's offset) */
-			a->cursor = -1;
-			if (do_init(a, true) == 0) {
-				return do_offset(a);
-			}
-			return -1;
-		}
-		if (!power.dead && dfu_ctx_state(&ctx) == DFU_STATE_WRITING &&
 		    md.state == SIM_MODEM_NORMAL) {
 			/* "the next byte the library expects": where the modem
-			 * appends the next write. Known open bug
-			 * delta-enodata-offset (fuzz/regressions-open/TOLERATE):
-			 * after done(true) = -ENODATA the dispatcher keeps the
-			 * WRITING state and its count of accepted bytes, while the
-			 * target's done(true) closed the modem transfer
-			 * (write_done), which may drop the uncommitted tail. */
+			 * appends the next write. Found this way (fixed in
+			 * ba6b7cb, fuzz/regressions/fuzz_modem_delta/
+			 * delta-enodata-offset): after done(true) = -ENODATA the
+			 * context stayed WRITING with its count of accepted bytes
+			 * while the target's done(true) had closed the modem
+			 * transfer (write_done), which may drop the uncommitted
+			 * tail. */
 			FZ_CHECK(off == md.written,
 				 "offset_get (WRITING) = %zu, but the modem appends the next write "
 				 "at %zu (committed %zu, transfer open %d): following it corrupts "
