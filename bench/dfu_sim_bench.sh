@@ -12,7 +12,7 @@
 #  1. Modeled device time: signed MCUboot images (payload 256 KiB and 1 MiB)
 #     applied to image 0 of each board preset with `apply --json --schedule
 #     test`, next to the physical lower bound of
-#     ../shared/spec/flash-timing.md §9, T_min(N) = ceil(N/E)*t_E + ceil(N/P)*t_P,
+#     the project spec flash-timing.md §9, T_min(N) = ceil(N/E)*t_E + ceil(N/P)*t_P,
 #     with N the artifact's bytes and E, P, t_E, t_P (typical) of the
 #     secondary slot's flash, read from ports/sim/sim_flash.c (sim_geo_*).
 #     1 MiB does not fit the presets' internal slots, so the "ext" layout

@@ -23,15 +23,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* ---- invariant checks ---- */
 
-#define FZ_CHECK(cond, ...)                                                               \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			fprintf(stderr, "\nINVARIANT FAILED at %s:%d: %s\n  ", __FILE__, \
-				__LINE__, #cond);                                         \
-			fprintf(stderr, __VA_ARGS__);                                     \
-			fputc('\n', stderr);                                              \
-			abort();                                                          \
-		}                                                                         \
+#define FZ_CHECK(cond, ...)                                                                        \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "\nINVARIANT FAILED at %s:%d: %s\n  ", __FILE__, __LINE__, \
+				#cond);                                                            \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* 0, or a negative errno (Linux numbers them 1..133). A value that
@@ -49,14 +49,15 @@ static inline bool fz_errno_ok(int r)
 	}
 	if (dfu_errno_name(r)[1] == '?' && !noted[-r]) {
 		noted[-r] = 1;
-		fprintf(stderr, "fuzz: note: the library returned errno %d, which dfu_errno_name() "
-				"does not name\n",
+		fprintf(stderr,
+			"fuzz: note: the library returned errno %d, which dfu_errno_name() "
+			"does not name\n",
 			r);
 	}
 	return true;
 }
 
-#define FZ_ERRNO(r, what) \
+#define FZ_ERRNO(r, what)                                                                   \
 	FZ_CHECK(fz_errno_ok(r), "%s returned %d (%s), not 0 or a negative errno", what, r, \
 		 dfu_errno_name(r))
 
@@ -93,8 +94,8 @@ static inline bool fz_tolerate(const char *id)
 
 		if (len == n && memcmp(p, id, n) == 0) {
 			if (seen++ == 0) {
-				fprintf(stderr, "fuzz: known open bug %s tolerated (worked around)\n",
-					id);
+				fprintf(stderr,
+					"fuzz: known open bug %s tolerated (worked around)\n", id);
 			}
 			return true;
 		}
@@ -128,11 +129,11 @@ static inline int fz_init(struct dfu_ctx *ctx, const struct dfu_init_params *p,
 	}
 	bool complete = is_complete();
 
-	FZ_CHECK((complete ? st == DFU_STATE_DONE
-			   : st == DFU_STATE_READY || st == DFU_STATE_DONE) ||
-			 (finished && st == before),
-		 "init returned 0 and left state %d (before: %d; want %s)", st, before,
-		 complete ? "DONE" : "READY or DONE");
+	FZ_CHECK(
+		(complete ? st == DFU_STATE_DONE : st == DFU_STATE_READY || st == DFU_STATE_DONE) ||
+			(finished && st == before),
+		"init returned 0 and left state %d (before: %d; want %s)", st, before,
+		complete ? "DONE" : "READY or DONE");
 	return 0;
 }
 

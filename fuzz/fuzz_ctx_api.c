@@ -90,7 +90,7 @@ static struct dfu_ctx ctx;
 static struct file files[F_COUNT];
 static uint32_t eb, raw_off, raw_size;
 static uint8_t cfg0;
-static bool reenter;    /* progress callback calls back into the context */
+static bool reenter;   /* progress callback calls back into the context */
 static unsigned in_cb; /* progress callbacks seen */
 
 /* ---- files ---- */
@@ -188,10 +188,8 @@ static void ctx_build(void)
 	entries[0] = (struct dfu_target_entry){&dfu_target_raw_ops, &raw};
 	entries[1] = (struct dfu_target_entry){&dfu_target_mcuboot_ops, &m};
 	port = (struct dfu_port){.kv = &kv.dev, .clock = &clk.dev};
-	cfg = (struct dfu_config){.port = &port,
-				  .targets = entries,
-				  .target_count = 2,
-				  .progress = progress};
+	cfg = (struct dfu_config){
+		.port = &port, .targets = entries, .target_count = 2, .progress = progress};
 	FZ_CHECK(dfu_ctx_setup(&ctx, &cfg) == 0, "dfu_ctx_setup");
 }
 
@@ -212,10 +210,10 @@ static int type_of(int f)
 /* ---- the application's view ---- */
 
 struct app {
-	int sel;         /* file the next init is for */
-	int cur;         /* file of the context's download (-1: none) */
-	uint32_t fs;     /* its declared size */
-	int64_t cursor;  /* next byte to send (-1: ask offset_get) */
+	int sel;        /* file the next init is for */
+	int cur;        /* file of the context's download (-1: none) */
+	uint32_t fs;    /* its declared size */
+	int64_t cursor; /* next byte to send (-1: ask offset_get) */
 };
 
 static void check_flash(const char *when)
@@ -223,8 +221,7 @@ static void check_flash(const char *when)
 	FZ_CHECK(flash.cnt.violations.total == 0, "%s: flash contract violation: %s", when,
 		 flash.last_violation);
 	FZ_CHECK(flash.cnt.weak_programs == 0,
-		 "%s: a program into an erase block whose erase was cut (not erased again)",
-		 when);
+		 "%s: a program into an erase block whose erase was cut (not erased again)", when);
 }
 
 /* After offset_get returned off outside a write session: [0, off) durable. */
@@ -284,8 +281,8 @@ static int do_init(struct app *a, int f, int mode)
 	/* another target, or the same target while bytes are moving
 	 * (WRITING) or after a failure (FAILED); in READY another file of the
 	 * same target replaces the download */
-	bool other = a->cur < 0 || files[a->cur].mcuboot != fl->mcuboot ||
-		     before != DFU_STATE_READY;
+	bool other =
+		a->cur < 0 || files[a->cur].mcuboot != fl->mcuboot || before != DFU_STATE_READY;
 	int err = fz_init(&ctx, &ip, complete);
 
 	FZ_ERRNO(err, "init");
@@ -301,8 +298,9 @@ static int do_init(struct app *a, int f, int mode)
 		 * fuzz_ctx_api/mcuboot-size0-other): with file_size 0 the
 		 * MCUboot target reported DONE for whatever verified image the
 		 * slot held, ignoring the first bytes of the file initialised. */
-		FZ_CHECK(0, "init of file %d (size %u) reports DONE, but flash does not hold that "
-			    "file",
+		FZ_CHECK(0,
+			 "init of file %d (size %u) reports DONE, but flash does not hold that "
+			 "file",
 			 f, (unsigned)ip.file_size);
 	}
 	if (err == 0) {
@@ -488,13 +486,18 @@ static void misuse(struct app *a, uint8_t what)
 			 dfu_errno_name(err));
 		break;
 	case 3: {
-		static const int bad[] = {DFU_TARGET_IMAGE_TYPE_ANY, DFU_TARGET_IMAGE_TYPE_ANY_MODEM,
-					  DFU_TARGET_IMAGE_TYPE_SMP, DFU_TARGET_IMAGE_TYPE_NONE,
-					  DFU_TARGET_IMAGE_TYPE_FULL_MODEM, 3, 64};
+		static const int bad[] = {DFU_TARGET_IMAGE_TYPE_ANY,
+					  DFU_TARGET_IMAGE_TYPE_ANY_MODEM,
+					  DFU_TARGET_IMAGE_TYPE_SMP,
+					  DFU_TARGET_IMAGE_TYPE_NONE,
+					  DFU_TARGET_IMAGE_TYPE_FULL_MODEM,
+					  3,
+					  64};
 
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			err = dfu_ctx_init(&ctx, bad[i], 0, 100, NULL);
-			FZ_CHECK(err == -ENOTSUP, "init(type %d) = %s", bad[i], dfu_errno_name(err));
+			FZ_CHECK(err == -ENOTSUP, "init(type %d) = %s", bad[i],
+				 dfu_errno_name(err));
 			FZ_CHECK(dfu_ctx_state(&ctx) == st, "refused init changed the state");
 		}
 		break;
@@ -524,7 +527,7 @@ static void misuse(struct app *a, uint8_t what)
 		FZ_ERRNO(err, "schedule_update");
 		if (st != DFU_STATE_DONE && st != DFU_STATE_SCHEDULED) {
 			/* READY: nothing verified to schedule */
-			FZ_CHECK(err == (ctx.cur == NULL	    ? -EACCES
+			FZ_CHECK(err == (ctx.cur == NULL         ? -EACCES
 					 : st == DFU_STATE_READY ? -ENOENT
 								 : -EPERM),
 				 "schedule in state %d: %s", st, dfu_errno_name(err));
@@ -678,8 +681,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	if (fz_verbose()) {
-		fprintf(stderr, "ctx_api: %u cuts, %u progress callbacks, state %d, %u programs, "
-				"%u erases\n",
+		fprintf(stderr,
+			"ctx_api: %u cuts, %u progress callbacks, state %d, %u programs, "
+			"%u erases\n",
 			(unsigned)power.cuts, in_cb, dfu_ctx_state(&ctx), flash.cnt.programs,
 			flash.cnt.erases);
 	}

@@ -43,8 +43,8 @@ struct js {
 
 static void ws(struct js *j)
 {
-	while (j->i < j->n &&
-	       (j->s[j->i] == ' ' || j->s[j->i] == '\t' || j->s[j->i] == '\n' || j->s[j->i] == '\r')) {
+	while (j->i < j->n && (j->s[j->i] == ' ' || j->s[j->i] == '\t' || j->s[j->i] == '\n' ||
+			       j->s[j->i] == '\r')) {
 		j->i++;
 	}
 }

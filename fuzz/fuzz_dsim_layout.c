@@ -55,7 +55,8 @@ static bool uuid_ok(const char *u)
 {
 	for (int i = 0; i < 36; i++) {
 		char c = u[i];
-		bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+		bool hex =
+			(c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 
 		if ((i == 8 || i == 13 || i == 18 || i == 23) ? c != '-' : !hex) {
 			return false;
@@ -84,8 +85,8 @@ static void check_area(const struct dsim_board *b, const struct dsim_area *a, co
 	FZ_CHECK(a->dev < b->flash_count, "%s: device %u of %u", what, a->dev, b->flash_count);
 	const struct dsim_flash_desc *f = &b->flash[a->dev];
 
-	FZ_CHECK(a->size != 0 && (uint64_t)a->off + a->size <= f->size, "%s: 0x%x+0x%x outside 0x%x",
-		 what, a->off, a->size, f->size);
+	FZ_CHECK(a->size != 0 && (uint64_t)a->off + a->size <= f->size,
+		 "%s: 0x%x+0x%x outside 0x%x", what, a->off, a->size, f->size);
 	FZ_CHECK(a->off % f->geo.erase_block == 0 && a->size % f->geo.erase_block == 0,
 		 "%s: not erase-block aligned", what);
 }
@@ -138,8 +139,8 @@ static void check_board(const struct dsim_board *b)
 		FZ_CHECK(d->mode <= DFU_MCUBOOT_OVERWRITE, "mode %u", d->mode);
 		FZ_CHECK(d->max_align == 8 || d->max_align == 16 || d->max_align == 32, "align %u",
 			 d->max_align);
-		FZ_CHECK(d->install == DSIM_INSTALL_SWAP ||
-				 (d->install == DSIM_INSTALL_COPY && d->mode == DFU_MCUBOOT_OVERWRITE),
+		FZ_CHECK(d->install == DSIM_INSTALL_SWAP || (d->install == DSIM_INSTALL_COPY &&
+							     d->mode == DFU_MCUBOOT_OVERWRITE),
 			 "install %u with mode %u", d->install, d->mode);
 		for (int k = 0; k < 2; k++) {
 			const struct dsim_flash_desc *f = &b->flash[ar[k]->dev];

@@ -110,8 +110,8 @@ static uint32_t head(struct hp *p, uint8_t major)
 }
 
 struct hfile {
-	bool ok;          /* well-formed, sizes consistent with the file */
-	bool wrapper_ok;  /* the wrapper parses (blob length aside) */
+	bool ok;         /* well-formed, sizes consistent with the file */
+	bool wrapper_ok; /* the wrapper parses (blob length aside) */
 	uint32_t wrapper_len;
 	uint64_t blob_len;
 	uint16_t segments;
@@ -124,8 +124,8 @@ static void parse_file(const uint8_t *d, size_t n, struct hfile *f)
 	struct hp p = {.d = d, .n = n};
 
 	memset(f, 0, sizeof(*f));
-	if (head(&p, 6) != 18 || head(&p, 4) != 4 || head(&p, 2) != 4 || p.bad ||
-	    p.pos + 4 > n || memcmp(d + p.pos, prot, 4) != 0) {
+	if (head(&p, 6) != 18 || head(&p, 4) != 4 || head(&p, 2) != 4 || p.bad || p.pos + 4 > n ||
+	    memcmp(d + p.pos, prot, 4) != 0) {
 		return;
 	}
 	p.pos += 4;
@@ -255,7 +255,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool valid = hf.ok;
 
 	if (valid) {
-		FZ_CHECK(mbedtls_sha256_ret(file + hf.wrapper_len, (size_t)hf.blob_len, digest, 0) == 0,
+		FZ_CHECK(mbedtls_sha256_ret(file + hf.wrapper_len, (size_t)hf.blob_len, digest,
+					    0) == 0,
 			 "sha");
 		valid = memcmp(digest, hf.hash, 32) == 0;
 	}
@@ -373,8 +374,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_ERRNO(se, "stored");
 	}
 	if (fz_verbose()) {
-		fprintf(stderr, "full_modem: len %u file_size %u valid %d wrapper %d: init %s, "
-				"write %s at %u, done %s\n",
+		fprintf(stderr,
+			"full_modem: len %u file_size %u valid %d wrapper %d: init %s, "
+			"write %s at %u, done %s\n",
 			len, file_size, valid, hf.wrapper_ok, dfu_errno_name(err),
 			dfu_errno_name(werr), pos, dfu_errno_name(d));
 	}

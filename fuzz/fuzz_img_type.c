@@ -155,8 +155,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	for (int t = 0; t < T_COUNT; t++) {
 		all_entries[t] = (struct dfu_target_entry){&ops[0][t], state_of(t)};
 	}
-	all_cfg = (struct dfu_config){.port = &port, .targets = all_entries,
-				      .target_count = T_COUNT};
+	all_cfg =
+		(struct dfu_config){.port = &port, .targets = all_entries, .target_count = T_COUNT};
 	FZ_CHECK(dfu_target_setup(&all_cfg) == 0, "dfu_target_setup with all targets failed");
 	return 0;
 }
@@ -171,8 +171,7 @@ static int type_index(int type)
 	return -1;
 }
 
-static void check_identity(const struct dfu_ctx *c, const uint8_t *b, size_t len,
-			   const char *what)
+static void check_identity(const struct dfu_ctx *c, const uint8_t *b, size_t len, const char *what)
 {
 	if (len < 32) {
 		FZ_CHECK(c->pending_len == 0 && c->pending_crc == 0,
@@ -239,8 +238,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FZ_CHECK(dfu_ctx_setup(&ctx, &cfg) == 0, "setup mask %x", mask);
 			want = model(mask, v == 1, b, size);
 			got = dfu_ctx_img_type(&ctx, b, size);
-			FZ_CHECK(got == want, "mask %x variant %d: img_type = %d, want %d (len %zu)",
-				 mask, v, got, want, size);
+			FZ_CHECK(got == want,
+				 "mask %x variant %d: img_type = %d, want %d (len %zu)", mask, v,
+				 got, want, size);
 			FZ_CHECK(got == DFU_TARGET_IMAGE_TYPE_NONE ||
 					 (type_index(got) >= 0 && (mask & (1u << type_index(got)))),
 				 "unregistered type %d reported", got);

@@ -189,8 +189,7 @@ static bool parse_image(const uint8_t *s, uint32_t n, uint32_t max_img, struct h
 	uint32_t o = (uint32_t)h->hdr_size + h->img_size;
 
 	h->prot_end = o + h->prot_size;
-	if (h->prot_size != 0 &&
-	    (fz_le16(s + o) != 0x6908 || fz_le16(s + o + 2) != h->prot_size)) {
+	if (h->prot_size != 0 && (fz_le16(s + o) != 0x6908 || fz_le16(s + o + 2) != h->prot_size)) {
 		return false;
 	}
 	if ((uint64_t)h->prot_end + 4 > n || fz_le16(s + h->prot_end) != 0x6907) {
@@ -386,7 +385,8 @@ static int ctx_build(const struct run *r, uint32_t buf_len, uint8_t flags, uint1
 	m.cfg.checkpoint_blocks = ckpt;
 	m.cfg.min_security_counter = min_sec;
 	if (r->f0 & 0x01) {
-		key = (struct dfu_mcuboot_key){.der = fuzz_key_der, .der_len = sizeof(fuzz_key_der)};
+		key = (struct dfu_mcuboot_key){.der = fuzz_key_der,
+					       .der_len = sizeof(fuzz_key_der)};
 		m.cfg.keys = &key;
 		m.cfg.key_count = 1;
 	}
@@ -403,8 +403,8 @@ static int ctx_build(const struct run *r, uint32_t buf_len, uint8_t flags, uint1
 
 	FZ_ERRNO(err, "dfu_ctx_setup");
 	FZ_CHECK(err == (m.cfg.key_count > 0 && buf_len < 72 ? -ENOBUFS : 0),
-		 "dfu_ctx_setup = %s (key %d, buf_len %u)", dfu_errno_name(err),
-		 m.cfg.key_count, buf_len);
+		 "dfu_ctx_setup = %s (key %d, buf_len %u)", dfu_errno_name(err), m.cfg.key_count,
+		 buf_len);
 	return err;
 }
 
@@ -517,7 +517,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		memset(h, 0, 32);
 		h[0] = 0x3d, h[1] = 0xb8, h[2] = 0xf3, h[3] = 0x96;
-		h[8] = 0x00, h[9] = 0x02; /* hdr_size 0x200 */
+		h[8] = 0x00, h[9] = 0x02;   /* hdr_size 0x200 */
 		h[12] = 0x00, h[13] = 0x10; /* img_size 0x1000 */
 		h[20] = data[5];
 		h[21] = data[6];
@@ -546,9 +546,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			       : DFU_TARGET_IMAGE_TYPE_NONE),
 		 "img_type = %d", t);
 
-	struct dfu_init_params ip = {.img_type = DFU_TARGET_IMAGE_TYPE_MCUBOOT,
-				     .img_num = 0,
-				     .file_size = r.file_size};
+	struct dfu_init_params ip = {
+		.img_type = DFU_TARGET_IMAGE_TYPE_MCUBOOT, .img_num = 0, .file_size = r.file_size};
 
 	if (r.f0 & 0x08) {
 		ip.first = r.img;
@@ -595,8 +594,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (werr != 0) {
 			/* chunks never pass the declared size: no dispatcher -EFBIG,
 			 * every error is the target's and fails the session */
-			FZ_CHECK(dfu_ctx_state(&ctx) == DFU_STATE_FAILED, "write error %s: state %d",
-				 dfu_errno_name(werr), dfu_ctx_state(&ctx));
+			FZ_CHECK(dfu_ctx_state(&ctx) == DFU_STATE_FAILED,
+				 "write error %s: state %d", dfu_errno_name(werr),
+				 dfu_ctx_state(&ctx));
 			if (hv != 0 && pos < 32) {
 				/* the header's verdict, or -EFBIG for a chunk past the
 				 * area (unknown file size) before the header is read */
@@ -616,7 +616,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 dfu_errno_name(hv), pos);
 		}
 	}
-	size_t diff = fz_diff_outside(flash.mem, r.snap, dev_size, r.sec_off, r.sec_off + r.sec_size);
+	size_t diff =
+		fz_diff_outside(flash.mem, r.snap, dev_size, r.sec_off, r.sec_off + r.sec_size);
 
 	FZ_CHECK(diff == SIZE_MAX, "write changed flash outside the secondary at 0x%zx", diff);
 	if (werr != 0) {
@@ -653,8 +654,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(h.walk_end <= r.len, "the TLVs end at %u, past the file (%u)", h.walk_end, r.len);
 	FZ_CHECK(memcmp(slot_img, r.img, h.walk_end) == 0,
 		 "slot does not hold the file's first %u bytes", h.walk_end);
-	FZ_CHECK(h.sha_count > 0 && !h.sha_bad_len, "accepted image: %u SHA-256 TLVs, bad length %d",
-		 h.sha_count, h.sha_bad_len);
+	FZ_CHECK(h.sha_count > 0 && !h.sha_bad_len,
+		 "accepted image: %u SHA-256 TLVs, bad length %d", h.sha_count, h.sha_bad_len);
 	FZ_CHECK(!h.disallowed, "accepted image has an unprotected TLV outside the allow list");
 	bool enc = (h.flags & (F_ENC128 | F_ENC256)) != 0;
 
@@ -676,8 +677,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (min_sec != 0) {
 		FZ_CHECK(h.cnt_count > 0 && !h.cnt_bad && h.cnt_min >= min_sec,
-			 "security counter accepted: %u TLVs, smallest %u, minimum %u",
-			 h.cnt_count, h.cnt_min, min_sec);
+			 "security counter accepted: %u TLVs, smallest %u, minimum %u", h.cnt_count,
+			 h.cnt_min, min_sec);
 	}
 	if (flags & DFU_MCUBOOT_DENY_DOWNGRADE) {
 		/* MCUboot's rule: equal passes, build number not compared */
@@ -704,8 +705,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(flash.cnt.violations.total == 0, "flash contract violation: %s",
 		 flash.last_violation);
 	off = 0;
-	FZ_CHECK(dfu_ctx_offset_get(&ctx, &off) == 0 &&
-			 (r.file_size == 0 || off == r.file_size),
+	FZ_CHECK(dfu_ctx_offset_get(&ctx, &off) == 0 && (r.file_size == 0 || off == r.file_size),
 		 "offset after done: %zu, file %u", off, r.file_size);
 
 	/* schedule: a test request, or -ENOEXEC */

@@ -105,9 +105,8 @@ static void ctx_build(void)
 	tgt.cfg.deadline_ms = deadlines[(c4 >> 2) & 3];
 	tgt.cfg.timeout_ms = timeouts[(c4 >> 4) & 3];
 	entry = (struct dfu_target_entry){&dfu_target_modem_delta_ops, &tgt};
-	port = (struct dfu_port){.kv = (c0 & 0x40) ? NULL : &kv.dev,
-				 .clock = &clk.dev,
-				 .modem = &md.dev};
+	port = (struct dfu_port){
+		.kv = (c0 & 0x40) ? NULL : &kv.dev, .clock = &clk.dev, .modem = &md.dev};
 	cfg = (struct dfu_config){.port = &port, .targets = &entry, .target_count = 1};
 	FZ_CHECK(dfu_ctx_setup(&ctx, &cfg) == 0, "dfu_ctx_setup");
 }
@@ -147,7 +146,8 @@ static void events_check(void)
 		} else if (e == DFU_TARGET_EVT_ERASE_DONE) {
 			FZ_CHECK(i == n - 1, "ERASE_DONE not last");
 		} else {
-			FZ_CHECK(e == DFU_TARGET_EVT_TIMEOUT, "event %d in the middle of a wait", e);
+			FZ_CHECK(e == DFU_TARGET_EVT_TIMEOUT, "event %d in the middle of a wait",
+				 e);
 		}
 	}
 	FZ_CHECK(stray_evts == 0, "%u events outside init", stray_evts);
@@ -309,7 +309,7 @@ static int app_flow(struct app *a, size_t chunk)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const uint32_t erase_ms[8] = {0, 1, 100, 4000, 70000, SIM_MODEM_ERASE_NEVER,
+	static const uint32_t erase_ms[8] = {0,    1, 100, 4000, 70000, SIM_MODEM_ERASE_NEVER,
 					     2000, 0};
 	static const size_t max_block[4] = {0, 64, 1000, 0};
 
@@ -345,8 +345,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mc.max_block = max_block[(data[3] >> 3) & 3];
 	int area_mode = (data[3] >> 5) & 3;
 
-	mc.area_size = area_mode == 1 ? plen : area_mode == 2 ? plen - 1 : area_mode == 3 ? plen + 4096
-										 : mc.area_size;
+	mc.area_size = area_mode == 1   ? plen
+		       : area_mode == 2 ? plen - 1
+		       : area_mode == 3 ? plen + 4096
+					: mc.area_size;
 	if (mc.area_size < SIM_MODEM_PATCH_OVERHEAD) {
 		mc.area_size = SIM_MODEM_PATCH_OVERHEAD;
 	}
@@ -439,8 +441,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		events_check();
 		if (fz_verbose()) {
-			fprintf(stderr, "  op %2d: last %-10s state %d | modem committed %zu written "
-					"%zu open %d dirty %d erasing %d state %d | cursor %lld\n",
+			fprintf(stderr,
+				"  op %2d: last %-10s state %d | modem committed %zu written "
+				"%zu open %d dirty %d erasing %d state %d | cursor %lld\n",
 				op, dfu_errno_name(dfu_ctx_last_result(&ctx)), dfu_ctx_state(&ctx),
 				md.nv.committed, md.written, md.open, md.nv.dirty, md.nv.erasing,
 				md.state, (long long)a.cursor);

@@ -57,8 +57,8 @@ int delta_gen_artifact(const uint8_t *old_img, size_t old_len, const uint8_t *ne
 		       size_t *out_len, struct delta_gen_info *info);
 
 /* Heatshrink-compress in[0, n) (optimal parse); *out malloc'd. 0 / -ENOMEM. */
-int delta_gen_heatshrink(const uint8_t *in, size_t n, unsigned wbits, unsigned lbits,
-			 uint8_t **out, size_t *out_len);
+int delta_gen_heatshrink(const uint8_t *in, size_t n, unsigned wbits, unsigned lbits, uint8_t **out,
+			 size_t *out_len);
 
 /* The MCUboot image's hashed length and end of TLVs; -EBADMSG if not one. */
 int delta_gen_image_sizes(const uint8_t *img, size_t len, uint32_t *hashed, uint32_t *tlv_end);
