@@ -397,6 +397,7 @@ TEST(errno_name_of_int_min_is_defined)
 	CHECK(strcmp(dfu_errno_name(INT_MIN), "-?") == 0);
 	CHECK(strcmp(dfu_errno_name(INT_MAX), "+?") == 0);
 	CHECK(strcmp(dfu_errno_name(-EDEADLK), "-EDEADLK") == 0);
+	CHECK(strcmp(dfu_errno_name(-ENOBUFS), "-ENOBUFS") == 0); /* setup's */
 }
 
 /* ---- done ---------------------------------------------------------------- */
