@@ -3,6 +3,7 @@
  */
 #include "support.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,4 +109,38 @@ int app_download(struct dev *d, const uint8_t *img, size_t n, size_t chunk, size
 		off += k;
 	}
 	return dfu_ctx_done(&d->ctx, true);
+}
+
+int app_update_ctx(struct dfu_ctx *ctx, const struct dfu_init_params *ip, const uint8_t *img,
+		   size_t n, size_t chunk, int sched_img, size_t *sent)
+{
+	for (int round = 0; round < 8; round++) {
+		size_t off = 0;
+		int err = dfu_ctx_init_ex(ctx, ip);
+
+		if (err == 0) {
+			err = dfu_ctx_offset_get(ctx, &off);
+		}
+		while (err == 0 && off < n && dfu_ctx_state(ctx) != DFU_STATE_DONE) {
+			size_t k = n - off < chunk ? n - off : chunk;
+
+			err = dfu_ctx_write(ctx, img + off, k);
+			*sent += k;
+			off += k;
+		}
+		if (err == 0) {
+			err = dfu_ctx_done(ctx, true);
+		}
+		if (err) {
+			continue;
+		}
+		err = dfu_ctx_schedule_update(ctx, sched_img);
+		if (err) {
+			err = dfu_ctx_schedule_update(ctx, sched_img);
+		}
+		if (err == 0) {
+			return 0;
+		}
+	}
+	return -ETIMEDOUT;
 }

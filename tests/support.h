@@ -65,6 +65,16 @@ void fill_random(uint8_t *p, size_t n, uint32_t seed);
  */
 int app_download(struct dev *d, const uint8_t *img, size_t n, size_t chunk, size_t *resumed_at);
 
+/*
+ * The application's recovery, as the README says, on any context: init
+ * (ip), offset_get, write img[n] from there in chunks, done(true); after an
+ * error from any of them init again and resume; an error from
+ * schedule_update(sched_img): call it again. *sent counts the bytes handed
+ * to write (taken or not). 0, or -ETIMEDOUT after 8 rounds.
+ */
+int app_update_ctx(struct dfu_ctx *ctx, const struct dfu_init_params *ip, const uint8_t *img,
+		   size_t n, size_t chunk, int sched_img, size_t *sent);
+
 /* Device offset of the area start and area length. */
 static inline uint8_t *dev_area(struct dev *d)
 {

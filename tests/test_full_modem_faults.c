@@ -16,6 +16,7 @@
 #include "fault_port.h"
 #include "full_modem_fixture.h"
 #include "harness.h"
+#include "support.h"
 
 #if !defined(TEST_TARGET_EMBEDDED) && defined(DFU_HAVE_CRYPTO_MBEDTLS)
 #include "dfu_crypto_mbedtls.h"
@@ -60,40 +61,17 @@ static void fdev_destroy(void)
 #endif
 }
 
-/* As the README says: after an error from init, write or done, init again
- * and resume from offset_get; an error from schedule: call it again.
- * *sent counts the bytes handed to write. Gives up after 8 rounds. */
+/* The README's recovery (support.h) on this device. */
 static int app_update(const uint8_t *f, size_t n, size_t *sent)
 {
-	for (int round = 0; round < 8; round++) {
-		size_t off = 0;
-		int err = fmdev_init(&dev, f, n, n);
+	struct dfu_init_params ip = {
+		.img_type = DFU_TARGET_IMAGE_TYPE_FULL_MODEM,
+		.file_size = n,
+		.first = f,
+		.first_len = n < 64 ? n : 64,
+	};
 
-		if (err == 0) {
-			err = dfu_ctx_offset_get(&dev.ctx, &off);
-		}
-		while (err == 0 && off < n && dfu_ctx_state(&dev.ctx) != DFU_STATE_DONE) {
-			size_t k = n - off < CHUNK ? n - off : CHUNK;
-
-			err = dfu_ctx_write(&dev.ctx, f + off, k);
-			*sent += k;
-			off += k;
-		}
-		if (err == 0) {
-			err = dfu_ctx_done(&dev.ctx, true);
-		}
-		if (err) {
-			continue;
-		}
-		err = dfu_ctx_schedule_update(&dev.ctx, 0);
-		if (err) {
-			err = dfu_ctx_schedule_update(&dev.ctx, 0);
-		}
-		if (err == 0) {
-			return 0;
-		}
-	}
-	return -ETIMEDOUT;
+	return app_update_ctx(&dev.ctx, &ip, f, n, CHUNK, 0, sent);
 }
 
 TEST(one_transient_error_at_any_port_call_still_ends_exact_and_verified)

@@ -113,46 +113,12 @@ static struct dfu_init_params params(int pair, const uint8_t *img, size_t n)
 					.first_len = 64};
 }
 
-/*
- * The application, as the README says: after an error from init, write or
- * done, init again, then resume from offset_get (init reports DONE when the
- * complete download verifies); an error from schedule_update: call it
- * again. *sent counts the image bytes handed to write. Gives up after 8
- * rounds.
- */
+/* The README's recovery (support.h) on this device. */
 static int app_update(int pair, const uint8_t *img, size_t n, size_t *sent)
 {
 	struct dfu_init_params ip = params(pair, img, n);
 
-	for (int round = 0; round < 8; round++) {
-		size_t off = 0;
-		int err = dfu_ctx_init_ex(&d.ctx, &ip);
-
-		if (err == 0) {
-			err = dfu_ctx_offset_get(&d.ctx, &off);
-		}
-		while (err == 0 && off < n && dfu_ctx_state(&d.ctx) != DFU_STATE_DONE) {
-			size_t k = n - off < CHUNK ? n - off : CHUNK;
-
-			err = dfu_ctx_write(&d.ctx, img + off, k);
-			*sent += k; /* handed over, taken or not */
-			off += k;
-		}
-		if (err == 0) {
-			err = dfu_ctx_done(&d.ctx, true);
-		}
-		if (err) {
-			continue;
-		}
-		err = dfu_ctx_schedule_update(&d.ctx, pair);
-		if (err) {
-			err = dfu_ctx_schedule_update(&d.ctx, pair);
-		}
-		if (err == 0) {
-			return 0;
-		}
-	}
-	return -ETIMEDOUT;
+	return app_update_ctx(&d.ctx, &ip, img, n, CHUNK, pair, sent);
 }
 
 static bool requested_and_verified(int pair)
