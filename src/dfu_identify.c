@@ -6,6 +6,7 @@
 
 #include "dfu/dfu_identify.h"
 #include "dfu/dfu_target.h"
+#include "dfu/dfu_target_mcuboot_delta.h"
 
 static bool has(const void *buf, size_t len, size_t off, const uint8_t *magic, size_t n)
 {
@@ -34,12 +35,23 @@ bool dfu_identify_full_modem(const void *buf, size_t len)
 	return has(buf, len, 0, m, sizeof(m));
 }
 
+bool dfu_identify_mcuboot_delta(const uint8_t *buf, size_t len)
+{
+	static const uint8_t m[] = {'M', 'C', 'D', 'P', DFU_DELTA_FORMAT_VERSION};
+
+	return len >= 32 && has(buf, len, 0, m, sizeof(m));
+}
+
 bool dfu_identify_builtin(int type, const void *buf, size_t len)
 {
 	switch (type) {
 #if DFU_CONFIG_TARGET_MCUBOOT
 	case DFU_TARGET_IMAGE_TYPE_MCUBOOT:
 		return dfu_identify_mcuboot(buf, len);
+#endif
+#if DFU_CONFIG_TARGET_MCUBOOT_DELTA
+	case DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA:
+		return dfu_identify_mcuboot_delta(buf, len);
 #endif
 #if DFU_CONFIG_TARGET_MODEM_DELTA
 	case DFU_TARGET_IMAGE_TYPE_MODEM_DELTA:

@@ -456,7 +456,7 @@ TEST(device_create_open_close_and_keys)
 
 	r = dsim_device_open(&dev, sub, err, sizeof(err));
 	CHECKF(r == 0, "open: %s", err);
-	CHECK(dev.open && dev.key_count == 2 && dev.cfg.target_count == 3);
+	CHECK(dev.open && dev.key_count == 2 && dev.cfg.target_count == 4); /* + app delta */
 	CHECK(boards_equal(&b, &dev.board));
 	CHECK(dev.port.modem == &dev.modem.dev && dev.mboard.pair_count == 1);
 	CHECK(dev.full_modem.cfg.flash == &dev.flash[1].dev);

@@ -5,6 +5,8 @@
  *   MCUboot      bytes 0..3 = 3D B8 F3 96 (LE u32 0x96f3b83d)
  *   Modem delta  bytes 4..7 = 6D 65 44 75 (LE u32 0x7544656d, "meDu")
  *   Full modem   bytes 0..1 = D2 84 (CBOR tag 18 COSE_Sign1 + array(4))
+ *   App delta    bytes 0..4 = 4D 43 44 50 01 ("MCDP", envelope version 1;
+ *                dfu_identify_mcuboot_delta() in dfu_target_mcuboot_delta.h)
  *
  * All need len >= DFU_TARGET_MIN_SIZE_IDENTIFY_BUF (32) like the reference.
  *

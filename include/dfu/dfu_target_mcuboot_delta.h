@@ -241,6 +241,41 @@ dfu_mcuboot_delta_report(const struct dfu_mcuboot_delta *t)
 int dfu_mcuboot_delta_check(struct dfu_mcuboot_delta *t, const struct dfu_port *port, int img_num,
 			    const uint8_t *env, size_t len, struct dfu_mcuboot_delta_info *out);
 
+/**
+ * The running image of pair img_num of m's board as a delta base: its
+ * SHA-256 TLV value (what a patch's envelope must name as its base digest)
+ * and the size of its hashed region. For an application telling its update
+ * server which patch it needs, and for status displays. Reads the primary
+ * slot only. 0, -ENOENT (no valid image header, TLV info or SHA-256 TLV),
+ * -EINVAL, or a flash error.
+ */
+int dfu_mcuboot_delta_base(const struct dfu_mcuboot *m, int img_num, uint8_t digest[32],
+			   uint32_t *base_size);
+
+/** A delta download kept in the store (dfu_mcuboot_delta_stored()). */
+struct dfu_mcuboot_delta_stored_info {
+	uint32_t file_size;      /**< the artifact's bytes (envelope + patch) */
+	uint32_t new_size;       /**< the image it rebuilds */
+	uint32_t checkpoint;     /**< artifact offset of the newest snapshot
+				      (0: none yet); a resume starts at or
+				      below it (offset_get after init) */
+	uint32_t new_header_crc; /**< CRC-32 (IEEE) of the rebuilt image's
+				      first 32 bytes (its MCUboot header):
+				      tells whether a slot holds the output */
+	uint8_t compression;     /**< 0 none, 4 heatshrink */
+	uint8_t base_digest[32]; /**< the base the patch needs */
+};
+
+/**
+ * The delta download of pair img_num kept in the store kv, if any (for
+ * status displays: which base it needs, how far it got). It stays after a
+ * successful done (a new init of the same patch then finds it complete)
+ * until the next delta download of the pair or a reset. Reads only.
+ * 0, -ENOENT (none, or an unreadable record), -EINVAL.
+ */
+int dfu_mcuboot_delta_stored(const struct dfu_kv *kv, int img_num,
+			     struct dfu_mcuboot_delta_stored_info *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,12 +13,6 @@
 
 static const uint8_t env_magic[4] = {'M', 'C', 'D', 'P'};
 
-bool dfu_identify_mcuboot_delta(const uint8_t *buf, size_t len)
-{
-	return buf != NULL && len >= 32 && memcmp(buf, env_magic, 4) == 0 &&
-	       buf[4] == DFU_DELTA_FORMAT_VERSION;
-}
-
 /* ---- hashing the running image ------------------------------------- */
 
 static int hash_start(const struct dfu_crypto *c, struct dfu_sha256 *s)
@@ -326,4 +320,56 @@ int delta_snap_decode(const uint8_t r[DELTA_SNAP_SIZE], uint32_t session, struct
 		.br_cnt = (uint16_t)delta_le16(r + 34),
 	};
 	return 0;
+}
+
+int dfu_mcuboot_delta_stored(const struct dfu_kv *kv, int img_num,
+			     struct dfu_mcuboot_delta_stored_info *out)
+{
+	uint8_t r[DELTA_SESSION_SIZE], sr[DELTA_SNAP_SIZE];
+	struct dfu_delta_snap s;
+	char key[12];
+
+	if (kv == NULL || kv->read == NULL || out == NULL || img_num < 0 || img_num > 99) {
+		return -EINVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	delta_key(key, 'p', (uint8_t)img_num);
+	if (kv->read(kv->ctx, key, r, sizeof(r)) != (int)sizeof(r) || r[0] != 1 ||
+	    dfu_crc32(0, r, 60) != delta_le32(r + 60) || r[2] != (uint8_t)img_num ||
+	    delta_le32(r + 8) <= DFU_DELTA_ENVELOPE_SIZE) {
+		return -ENOENT;
+	}
+	out->file_size = delta_le32(r + 8);
+	out->new_size = delta_le32(r + 16);
+	out->new_header_crc = delta_le32(r + 20);
+	out->compression = r[3];
+	memcpy(out->base_digest, r + 28, 32);
+	for (int i = 0; i < 2; i++) {
+		delta_key(key, i ? 'b' : 'a', (uint8_t)img_num);
+		if (kv->read(kv->ctx, key, sr, sizeof(sr)) == (int)sizeof(sr) &&
+		    delta_snap_decode(sr, delta_le32(r + 60), &s) == 0 &&
+		    s.in <= out->file_size - DFU_DELTA_ENVELOPE_SIZE &&
+		    DFU_DELTA_ENVELOPE_SIZE + s.in > out->checkpoint) {
+			out->checkpoint = DFU_DELTA_ENVELOPE_SIZE + s.in;
+		}
+	}
+	return 0;
+}
+
+int dfu_mcuboot_delta_base(const struct dfu_mcuboot *m, int img_num, uint8_t digest[32],
+			   uint32_t *base_size)
+{
+	uint32_t hashed = 0;
+
+	if (m == NULL || m->cfg.board == NULL || digest == NULL || img_num < 0 ||
+	    img_num >= m->cfg.board->pair_count) {
+		return -EINVAL;
+	}
+	int err = delta_base_digest(&m->cfg.board->pairs[img_num], NULL, NULL, 0, false, digest,
+				    &hashed);
+
+	if (err == 0 && base_size != NULL) {
+		*base_size = hashed;
+	}
+	return err;
 }

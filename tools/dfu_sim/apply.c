@@ -350,7 +350,18 @@ static void explain(struct run *r)
 			 r->total, dev.board.full_modem.size);
 		return;
 	}
-	if (r->type != DFU_TARGET_IMAGE_TYPE_MCUBOOT || dfu_mcuboot_layout(pair, 1, &l) != 0) {
+	if (r->type == DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA && !verified &&
+	    dsim_delta_why(&dev, r->img_num, r->err, r->msg, sizeof(r->msg), &r->check)) {
+		return;
+	}
+	if (r->type == DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA && verified) {
+		/* the rebuilt image failed the MCUboot target's verification */
+		info = dfu_mcuboot_report(&dev.delta_out);
+		hdr = dfu_mcuboot_delta_report(&dev.app_delta)->new_header;
+	} else if (r->type != DFU_TARGET_IMAGE_TYPE_MCUBOOT) {
+		return;
+	}
+	if (dfu_mcuboot_layout(pair, 1, &l) != 0) {
 		return;
 	}
 	if (dsim_mcuboot_why(r->err, info, hdr, r->err == -EFBIG ? fetch_tlv_info(r, tlv) : NULL,

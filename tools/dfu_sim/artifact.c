@@ -360,9 +360,9 @@ static void detect_full_modem(struct dsim_emit *e, const uint8_t *d, size_t len)
  * need a configured state for each target). */
 int dsim_lib_type(const uint8_t *data, size_t len)
 {
-	static const int order[] = {DFU_TARGET_IMAGE_TYPE_MCUBOOT,
-				    DFU_TARGET_IMAGE_TYPE_MODEM_DELTA,
-				    DFU_TARGET_IMAGE_TYPE_FULL_MODEM};
+	static const int order[] = {
+		DFU_TARGET_IMAGE_TYPE_MCUBOOT, DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA,
+		DFU_TARGET_IMAGE_TYPE_MODEM_DELTA, DFU_TARGET_IMAGE_TYPE_FULL_MODEM};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		if (dfu_identify_builtin(order[i], data, len)) {
@@ -388,8 +388,9 @@ const char *dsim_unknown_why(const uint8_t *d, size_t len, uint64_t file_size, c
 	} else {
 		snprintf(buf, buf_len,
 			 "not recognised: %llu bytes starting %s; an MCUboot image starts "
-			 "3d b8 f3 96, a modem delta patch has 6d 65 44 75 at byte 4, a full "
-			 "modem image (COSE_Sign1) starts d2 84",
+			 "3d b8 f3 96, an application delta 4d 43 44 50 01, a modem delta "
+			 "patch has 6d 65 44 75 at byte 4, a full modem image (COSE_Sign1) "
+			 "starts d2 84",
 			 (unsigned long long)file_size, first);
 	}
 	return buf;
@@ -400,6 +401,8 @@ const char *dsim_type_name(int type)
 	switch (type) {
 	case DFU_TARGET_IMAGE_TYPE_MCUBOOT:
 		return dfu_target_mcuboot_ops.name;
+	case DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA:
+		return dfu_target_mcuboot_delta_ops.name;
 	case DFU_TARGET_IMAGE_TYPE_MODEM_DELTA:
 		return dfu_target_modem_delta_ops.name;
 	case DFU_TARGET_IMAGE_TYPE_FULL_MODEM:
@@ -420,6 +423,10 @@ int dsim_detect(const uint8_t *data, size_t len, bool json, FILE *out)
 	case DFU_TARGET_IMAGE_TYPE_MCUBOOT:
 		dsim_emit_num(&e, "file size", "file_size", len, true);
 		dsim_detect_mcuboot(&e, data, len);
+		break;
+	case DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA:
+		dsim_emit_num(&e, "file size", "file_size", len, false);
+		dsim_detect_app_delta(&e, data, len);
 		break;
 	case DFU_TARGET_IMAGE_TYPE_MODEM_DELTA:
 		dsim_emit_num(&e, "file size", "file_size", len, false);

@@ -79,4 +79,7 @@ void dsim_hex(char *out, const uint8_t *b, size_t n);
 /** MCUboot detector (artifact_mcuboot.c): prints after "type". */
 void dsim_detect_mcuboot(struct dsim_emit *e, const uint8_t *data, size_t len);
 
+/** Application delta detector (artifact_delta.c): prints after "type". */
+void dsim_detect_app_delta(struct dsim_emit *e, const uint8_t *data, size_t len);
+
 #endif /* DSIM_ARTIFACT_INTERNAL_H_ */

@@ -563,6 +563,15 @@ static void wire(struct dsim_device *d)
 		.key_count = (uint8_t)d->key_count,
 	};
 	d->entries[n++] = (struct dfu_target_entry){&dfu_target_mcuboot_ops, &d->mcuboot};
+	d->delta_out.cfg = d->mcuboot.cfg;
+	d->delta_out.cfg.buf = d->delta_out_buf;
+	d->app_delta.cfg = (struct dfu_mcuboot_delta_cfg){
+		.mcuboot = &d->delta_out,
+		.window = d->delta_win,
+		.window_len = DSIM_DELTA_WINDOW,
+		.kv = &d->kv.dev,
+	};
+	d->entries[n++] = (struct dfu_target_entry){&dfu_target_mcuboot_delta_ops, &d->app_delta};
 	if (b->has_modem) {
 		d->entries[n++] = (struct dfu_target_entry){&dfu_target_modem_delta_ops, &d->delta};
 	}

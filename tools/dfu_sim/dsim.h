@@ -27,6 +27,7 @@
 #include "dfu/dfu_target.h"
 #include "dfu/dfu_target_full_modem.h"
 #include "dfu/dfu_target_mcuboot.h"
+#include "dfu/dfu_target_mcuboot_delta.h"
 #include "dfu/dfu_target_modem_delta.h"
 #include "dfu_crypto_mbedtls.h"
 #include "sim_clock.h"
@@ -115,6 +116,9 @@ int dsim_board_write(const struct dsim_board *b, FILE *f);
 #define DSIM_MAX_KEYS 4
 #define DSIM_KEY_MAX 600 /* DER: EC SubjectPublicKeyInfo, RSA PKCS#1 (3072 fits) */
 #define DSIM_BUF_LEN 4096
+/** Heatshrink window of the application delta target: 2^10 B, what
+ *  `dfu-sim mkpatch` uses unless --window-max says more. */
+#define DSIM_DELTA_WINDOW 1024
 
 struct dsim_device {
 	struct dsim_board board;
@@ -139,8 +143,14 @@ struct dsim_device {
 	struct dfu_modem_delta_target delta;
 	struct dfu_full_modem full_modem;
 	uint8_t full_modem_buf[DSIM_BUF_LEN];
+	/* application delta target (docs/delta.md): its own MCUboot output
+	 * state over the same pairs, keys and store */
+	struct dfu_mcuboot delta_out;
+	uint8_t delta_out_buf[DSIM_BUF_LEN];
+	uint8_t delta_win[DSIM_DELTA_WINDOW];
+	struct dfu_mcuboot_delta app_delta;
 	/* library */
-	struct dfu_target_entry entries[3];
+	struct dfu_target_entry entries[4];
 	struct dfu_config cfg;
 	struct dfu_ctx ctx;
 	bool open;
@@ -295,13 +305,15 @@ const char *dsim_type_name(int type);
 int dsim_keygen(const char *path, char *err, size_t err_len);
 
 struct dsim_mkimage {
-	const char *key_path; /**< Private PEM (EC P-256 or RSA); NULL = unsigned. */
-	uint32_t size;        /**< Payload bytes. */
-	uint32_t seed;        /**< Payload PRNG seed. */
-	const char *version;  /**< "major.minor.revision+build" */
-	uint32_t sec_cnt;     /**< 0 = no security counter TLV. */
-	uint16_t hdr_size;    /**< 0 = 0x200 */
-	uint32_t pad_to;      /**< Slot size for --pad; 0 = none. */
+	const char *key_path;     /**< Private PEM (EC P-256 or RSA); NULL = unsigned. */
+	uint32_t size;            /**< Payload bytes (ignored with payload_path). */
+	const char *payload_path; /**< Payload from this file (a raw firmware
+				       binary); NULL = seeded PRNG bytes. */
+	uint32_t seed;            /**< Payload PRNG seed. */
+	const char *version;      /**< "major.minor.revision+build" */
+	uint32_t sec_cnt;         /**< 0 = no security counter TLV. */
+	uint16_t hdr_size;        /**< 0 = 0x200 */
+	uint32_t pad_to;          /**< Slot size for --pad; 0 = none. */
 	bool confirm;
 };
 
@@ -441,5 +453,17 @@ int dsim_bad_image(bool json, const char *command, const struct dsim_device *d, 
 /** Classify a library error from apply: the check it names ("size",
  *  "signature", ...) for a rejection, or NULL for a device error. */
 const char *dsim_rejected_check(int err);
+
+/* ---- application deltas (delta_report.c) ---- */
+
+/** status: pair i's delta base (the running image's SHA-256 TLV) and a
+ *  delta download kept in the store; JSON members or indented lines. */
+void dsim_delta_status(struct dsim_device *d, unsigned i, const struct dfu_mcuboot_pair_state *st,
+		       bool json, FILE *out);
+
+/** apply: why the delta target refused (its last report) in the device's
+ *  terms, and the check it names; false when it has nothing to add. */
+bool dsim_delta_why(struct dsim_device *d, int img, int err, char *msg, size_t len,
+		    const char **check);
 
 #endif /* DSIM_H_ */

@@ -49,9 +49,10 @@ static const char usage[] =
 	"                                 are lost, flash is kept)\n"
 	"  confirm DIR [--image N|NAME]   the running image confirms itself\n"
 	"  keygen PEM                     new P-256 key: PEM (private) and PEM.pub\n"
-	"  mkimage OUT --size N [--key PEM] [--version M.m.r+b] [--seed S]\n"
-	"          [--sec-cnt N] [--pad SLOT_SIZE] [--confirm]\n"
-	"                                 a sample MCUboot image, signed with --key\n"
+	"  mkimage OUT (--size N [--seed S] | --payload BIN) [--key PEM]\n"
+	"          [--version M.m.r+b] [--sec-cnt N] [--pad SLOT_SIZE] [--confirm]\n"
+	"                                 an MCUboot image, signed with --key: sample\n"
+	"                                 bytes, or a firmware binary (--payload)\n"
 	"  mkdelta OUT --from UUID --to UUID --size N [--seed S]\n"
 	"                                 a sample modem delta patch (simulator format)\n"
 	"  mkpatch OLD NEW OUT [--compression heatshrink|none] [--window-max BITS]\n"
@@ -519,6 +520,8 @@ static int cmd_make(struct args *a, const char *cmd)
 			p.key_path = value(a);
 		} else if (!strcmp(o, "--version")) {
 			p.version = value(a);
+		} else if (!strcmp(o, "--payload")) {
+			p.payload_path = value(a);
 		} else if (!strcmp(o, "--from")) {
 			from = value(a);
 		} else if (!strcmp(o, "--to")) {
@@ -565,8 +568,8 @@ static int cmd_make(struct args *a, const char *cmd)
 		}
 		e = dsim_mkdelta(from, to, p.size, p.seed, out, err, sizeof(err));
 	} else {
-		if (!p.size || !p.version) {
-			return bad_usage("mkimage OUT --size N");
+		if ((!p.size && !p.payload_path) || !p.version) {
+			return bad_usage("mkimage OUT (--size N | --payload FILE)");
 		}
 		e = dsim_mkimage(&p, out, err, sizeof(err));
 	}

@@ -250,12 +250,43 @@ static bool parse_version(const char *s, struct mcuboot_img_version *v)
 	return true;
 }
 
+/* A whole payload file (malloc'd). 0 or -errno with a message. */
+static int read_payload(const char *path, uint8_t **data, size_t *len, char *err, size_t err_len)
+{
+	FILE *f = fopen(path, "rb");
+	long n = -1;
+	uint8_t *b = NULL;
+
+	if (f != NULL && fseek(f, 0, SEEK_END) == 0) {
+		n = ftell(f);
+	}
+	if (n > 0 && n <= (long)MAX_PAYLOAD && fseek(f, 0, SEEK_SET) == 0) {
+		b = malloc((size_t)n);
+		if (b != NULL && fread(b, 1, (size_t)n, f) != (size_t)n) {
+			free(b);
+			b = NULL;
+		}
+	}
+	if (f != NULL) {
+		(void)fclose(f);
+	}
+	if (b == NULL) {
+		return fail(err, err_len, f == NULL ? -ENOENT : -EINVAL, "--payload %s: %s", path,
+			    f == NULL ? "cannot open"
+			    : n == 0  ? "empty file"
+				      : "unreadable or larger than 64 MiB");
+	}
+	*data = b;
+	*len = (size_t)n;
+	return 0;
+}
+
 int dsim_mkimage(const struct dsim_mkimage *p, const char *path, char *err, size_t err_len)
 {
 	struct signer signer;
 	struct mcuboot_img_params ip = {0};
 	uint8_t *payload = NULL, *out = NULL;
-	size_t cap, out_len = 0;
+	size_t cap, out_len = 0, size = p != NULL ? p->size : 0;
 	int rc;
 
 	memset(&signer, 0, sizeof(signer));
@@ -268,19 +299,28 @@ int dsim_mkimage(const struct dsim_mkimage *p, const char *path, char *err, size
 			    "0-65535, 0-4294967295)",
 			    p->version);
 	}
-	if (p->size == 0 || p->size > MAX_PAYLOAD) {
+	if (p->payload_path != NULL) {
+		rc = read_payload(p->payload_path, &payload, &size, err, err_len);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	if (size == 0 || size > MAX_PAYLOAD) {
+		free(payload);
 		return fail(err, err_len, p->size == 0 ? -EINVAL : -EFBIG,
-			    "payload size %lu: want 1..%u bytes", (unsigned long)p->size,
-			    MAX_PAYLOAD);
+			    "payload size %lu: want 1..%u bytes", (unsigned long)size, MAX_PAYLOAD);
 	}
 	if (p->hdr_size != 0 && p->hdr_size < MCUBOOT_IMG_HEADER_SIZE) {
+		free(payload);
 		return fail(err, err_len, -EINVAL, "header size %u: at least 32", p->hdr_size);
 	}
 	if (p->pad_to % 8u != 0) {
+		free(payload);
 		return fail(err, err_len, -EINVAL, "slot size 0x%lx: not a multiple of 8",
 			    (unsigned long)p->pad_to);
 	}
 	if (p->confirm && p->pad_to == 0) {
+		free(payload);
 		return fail(err, err_len, -EINVAL, "--confirm needs --pad (a slot size)");
 	}
 	ip.hdr_size = p->hdr_size != 0 ? p->hdr_size : 0x200;
@@ -300,18 +340,22 @@ int dsim_mkimage(const struct dsim_mkimage *p, const char *path, char *err, size
 		ip.sign = sign_cb;
 		ip.sign_ctx = &signer;
 	}
-	cap = (size_t)ip.hdr_size + p->size + TLV_ROOM;
+	cap = (size_t)ip.hdr_size + size + TLV_ROOM;
 	if (p->pad_to > cap) {
 		cap = p->pad_to;
 	}
-	payload = malloc(p->size);
+	if (payload == NULL) {
+		payload = malloc(size);
+		if (payload != NULL) {
+			prng_fill(payload, size, p->seed);
+		}
+	}
 	out = malloc(cap);
 	if (payload == NULL || out == NULL) {
 		rc = fail(err, err_len, -ENOMEM, "out of memory");
 		goto done;
 	}
-	prng_fill(payload, p->size, p->seed);
-	rc = mcuboot_img_build(&ip, payload, p->size, out, cap, &out_len);
+	rc = mcuboot_img_build(&ip, payload, size, out, cap, &out_len);
 	if (rc == -ENOSPC && p->pad_to != 0) {
 		rc = fail(err, err_len, rc,
 			  "the image does not fit a 0x%lx-byte slot with its trailer",

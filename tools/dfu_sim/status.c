@@ -313,6 +313,7 @@ int dsim_status(struct dsim_device *d, bool json, FILE *f)
 			fprintf(f, ",\"request\":\"%s\",\"will_install\":%s,\"on_reset\":",
 				swap_name(st.swap), st.will_install ? "true" : "false");
 			dsim_json_str(f, next);
+			dsim_delta_status(d, i, &st, true, f);
 			fprintf(f, "}");
 			continue;
 		}
@@ -322,6 +323,7 @@ int dsim_status(struct dsim_device *d, bool json, FILE *f)
 		slot_text(f, "secondary", d, &p->secondary, &st.secondary);
 		fprintf(f, "    request: %s\n", swap_name(st.swap));
 		fprintf(f, "    on reset: %s\n", next);
+		dsim_delta_status(d, i, &st, false, f);
 	}
 	if (json) {
 		fprintf(f, "]");
