@@ -648,7 +648,7 @@ TEST(full_modem_schedule_without_download_is_a_noop)
 	CHECK_OK(dfu_target_full_modem_schedule_update(0));
 }
 
-TEST(fmfu_fdev_load_is_not_implemented_yet)
+TEST(fmfu_fdev_load_without_a_bootloader_port_is_not_supported)
 {
 	CHECK_ERR(fmfu_fdev_load(fm_buf, sizeof(fm_buf), &dev_ext, 0), ENOTSUP);
 }
@@ -841,7 +841,7 @@ TEST_MAIN(make_images(); RUN(image_type_values_are_ncs_values);
 	  RUN(full_modem_fdev_get_returns_the_configured_area);
 	  RUN(full_modem_download_after_cfg_through_seed_api);
 	  RUN(full_modem_schedule_without_download_is_a_noop);
-	  RUN(fmfu_fdev_load_is_not_implemented_yet);
+	  RUN(fmfu_fdev_load_without_a_bootloader_port_is_not_supported);
 	  RUN(stream_init_refuses_null_id_device_or_buffer);
 	  RUN(stream_second_init_before_done_returns_efault);
 	  RUN(stream_offset_counts_flash_bytes_and_buffered_the_rest);
