@@ -532,6 +532,7 @@ static void wire(struct dsim_device *d)
 {
 	const struct dsim_board *b = &d->board;
 	size_t n = 0;
+	uint8_t flags = 0;
 
 	dfu_crypto_mbedtls_init(&d->crypto_state, &d->crypto, true);
 	d->port = (struct dfu_port){
@@ -549,7 +550,18 @@ static void wire(struct dsim_device *d)
 				      p->secondary.size},
 			.mode = p->mode,
 			.max_align = p->max_align,
+			.max_img_sectors = p->max_img_sectors,
+			.image = p->image,
 		};
+		/* The bootloader profile: the board's (cfg.profile below), or the
+		 * pair's own keys over it. */
+		dsim_board_profile(b, i, &d->pair_prof[i]);
+		if (dsim_pair_own_profile(p)) {
+			d->pairs[i].profile = &d->pair_prof[i];
+		}
+		if (d->pair_prof[i].features & DFU_MCUBOOT_P_ENCRYPT) {
+			flags |= DFU_MCUBOOT_ALLOW_UNVERIFIED; /* encrypted images taken */
+		}
 	}
 	d->mboard =
 		(struct dfu_mcuboot_board){.pairs = d->pairs, .pair_count = (uint8_t)b->pair_count};
@@ -561,6 +573,8 @@ static void wire(struct dsim_device *d)
 		.crypto = &d->crypto,
 		.keys = d->key_count > 0 ? d->keys : NULL,
 		.key_count = (uint8_t)d->key_count,
+		.flags = flags,
+		.profile = &b->profile.build,
 	};
 	d->entries[n++] = (struct dfu_target_entry){&dfu_target_mcuboot_ops, &d->mcuboot};
 	if (b->has_modem) {

@@ -71,13 +71,25 @@ enum dsim_install {
 				    no revert. */
 };
 
+/** MCUboot bootloader profile keys of a board or a pair (layout-file
+ *  `mcuboot` lines, board_profile.c): the values and which were given. */
+struct dsim_profile {
+	struct dfu_mcuboot_profile build;
+	uint32_t set_features; /**< Feature bits a key set. */
+	uint8_t set_fields;    /**< Other fields a key set (board_profile.c). */
+};
+
 struct dsim_pair_desc {
 	char name[DSIM_NAME_LEN]; /**< "app", "net", ... */
 	struct dsim_area primary;
 	struct dsim_area secondary;
-	uint8_t mode;      /**< enum dfu_mcuboot_mode */
-	uint8_t max_align; /**< 8, 16 or 32 */
-	uint8_t install;   /**< enum dsim_install */
+	uint8_t mode;                /**< enum dfu_mcuboot_mode */
+	uint8_t max_align;           /**< 8, 16 or 32 */
+	uint8_t install;             /**< enum dsim_install */
+	uint8_t image;               /**< MCUboot image number + 1; 0 = the pair's index */
+	uint16_t max_img_sectors;    /**< BOOT_MAX_IMG_SECTORS; 0 = AUTO */
+	struct dsim_profile profile; /**< Keys of `mcuboot pair=NAME` lines: they
+					  override the board's for this pair. */
 };
 
 struct dsim_board {
@@ -91,6 +103,9 @@ struct dsim_board {
 	char modem_uuid[DSIM_UUID_LEN]; /**< Running modem firmware. */
 	bool has_full_modem;            /**< Full modem image partition. */
 	struct dsim_area full_modem;
+	struct dsim_profile profile; /**< The board's MCUboot build (`mcuboot`
+					  lines without pair=; zero = the library's
+					  default, the nRF9160 NCS build). */
 };
 
 /** Names of the presets, NULL-terminated. */
@@ -111,6 +126,33 @@ int dsim_board_load(const char *path, struct dsim_board *b, char *err, size_t er
 /** Write b in the layout-file format (round-trips through parse). */
 int dsim_board_write(const struct dsim_board *b, FILE *f);
 
+/**
+ * Apply an `mcuboot` line's fields (KEY=VALUE separated by spaces or commas,
+ * optionally pair=NAME; docs/dfu-sim-layout.md) to b, as `init --mcuboot`
+ * does after the board was loaded. -EINVAL with a message in err.
+ */
+int dsim_board_mcuboot(struct dsim_board *b, const char *spec, char *err, size_t err_len);
+
+/* ---- MCUboot profile keys (board_profile.c) ---- */
+
+/** Whether key is a profile key (sig, allow-list, ...). */
+bool dsim_profile_key(const char *key);
+/** Set one profile key: 0, -ENOENT (unknown key) or -EINVAL (bad value),
+ *  with a message in why. */
+int dsim_profile_set(struct dsim_profile *p, const char *key, const char *val, char *why, size_t n);
+/** Write the keys p sets as " key=value" (layout-file syntax). */
+void dsim_profile_write(const struct dsim_profile *p, FILE *f);
+/** The keys over sets, applied over out. */
+void dsim_profile_merge(struct dfu_mcuboot_profile *out, const struct dsim_profile *over);
+/** Whether pair p has keys of its own (then the MCUboot pair gets its own
+ *  .profile, else it uses the board's cfg.profile). */
+bool dsim_pair_own_profile(const struct dsim_pair_desc *p);
+/** The profile pair i is judged by: the board's, the pair's keys over it. */
+void dsim_board_profile(const struct dsim_board *b, unsigned i, struct dfu_mcuboot_profile *out);
+/** Check pair i as the MCUboot target will (install=copy needs overwrite,
+ *  layout, profile). 0 or -EINVAL with a message in why. */
+int dsim_pair_check(const struct dsim_board *b, unsigned i, char *why, size_t n);
+
 /* ---- the simulated device (device.c) ---- */
 #define DSIM_MAX_KEYS 4
 #define DSIM_KEY_MAX 600 /* DER: EC SubjectPublicKeyInfo, RSA PKCS#1 (3072 fits) */
@@ -129,6 +171,7 @@ struct dsim_device {
 	struct dfu_port port;
 	/* MCUboot target */
 	struct dfu_mcuboot_pair pairs[DSIM_MAX_PAIRS];
+	struct dfu_mcuboot_profile pair_prof[DSIM_MAX_PAIRS]; /* a pair's own profile */
 	struct dfu_mcuboot_board mboard;
 	uint8_t key_der[DSIM_MAX_KEYS][DSIM_KEY_MAX];
 	struct dfu_mcuboot_key keys[DSIM_MAX_KEYS];

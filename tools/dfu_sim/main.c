@@ -26,10 +26,16 @@ static const char usage[] =
 	"  --version                      print the version\n"
 	"  boards                         list the board presets and their layouts\n"
 	"  init DIR (--board NAME | --layout FILE) [--key PEM]... [--factory IMG]\n"
+	"          [--mcuboot KEY=VALUE]...\n"
 	"                                 create a factory-fresh device in DIR; --key = a\n"
 	"                                 public (or private) key its MCUboot trusts;\n"
 	"                                 --factory = image programmed into image 0's\n"
 	"                                 primary slot (the running application)\n"
+	"      --mcuboot KEY=VALUE[,...]  the device's MCUboot build (bootloader profile:\n"
+	"                                 sig, key-tlv, allow-list, decompress, encrypt,\n"
+	"                                 bootstrap, downgrade, security-counter, ...;\n"
+	"                                 pair=NAME first for one pair; mode, align,\n"
+	"                                 max-img-sectors, image); repeatable\n"
 	"  detect ARTIFACT [--json]       what the artifact is, its header facts\n"
 	"  apply DIR ARTIFACT [options]   download ARTIFACT (a file or an http:// URL)\n"
 	"      --image N|NAME             MCUboot image (pair) number or name (default 0)\n"
@@ -215,7 +221,8 @@ static int cmd_init(struct args *a)
 {
 	const char *dir = NULL, *board = NULL, *layout = NULL, *factory = NULL;
 	const char *keys[DSIM_MAX_KEYS];
-	unsigned nkeys = 0;
+	const char *prof[16];
+	unsigned nkeys = 0, nprof = 0;
 	struct dsim_board b;
 	struct stat st;
 	char err[512] = "";
@@ -235,6 +242,11 @@ static int cmd_init(struct args *a)
 			if (nkeys == DSIM_MAX_KEYS || !(keys[nkeys++] = value(a))) {
 				return bad_usage("--key: missing or too many");
 			}
+		} else if (!strcmp(o, "--mcuboot")) {
+			if (nprof == sizeof(prof) / sizeof(prof[0]) ||
+			    !(prof[nprof++] = value(a))) {
+				return bad_usage("--mcuboot KEY=VALUE: missing or too many");
+			}
 		} else if (!strcmp(o, "--json")) {
 			continue;
 		} else if (o[0] != '-' && !dir) {
@@ -251,6 +263,12 @@ static int cmd_init(struct args *a)
 	}
 	if (layout && dsim_board_load(layout, &b, err, sizeof(err)) != 0) {
 		return dsim_fail(json, command, DSIM_EXIT_USAGE, "%s: %s", layout, err);
+	}
+	for (unsigned i = 0; i < nprof; i++) {
+		if (dsim_board_mcuboot(&b, prof[i], err, sizeof(err)) != 0) {
+			return dsim_fail(json, command, DSIM_EXIT_USAGE, "--mcuboot %s: %s",
+					 prof[i], err);
+		}
 	}
 	bool existed = stat(dir, &st) == 0;
 
