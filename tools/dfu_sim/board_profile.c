@@ -252,53 +252,61 @@ static int no_erase(void *c, uint32_t o, size_t n)
 	return (void)c, (void)o, (void)n, -EIO;
 }
 
+void dsim_mboard_init(struct dsim_mboard *m, const struct dsim_board *b)
+{
+	memset(m, 0, sizeof(*m));
+	for (unsigned i = 0; i < b->flash_count && i < DSIM_MAX_FLASH; i++) {
+		const struct dsim_flash_desc *f = &b->flash[i];
+
+		m->flash[i] = (struct dfu_flash){.read = no_read,
+						 .program = no_program,
+						 .erase = no_erase,
+						 .size = f->size,
+						 .write_block = f->geo.write_block,
+						 .erase_block = f->geo.erase_block,
+						 .erase_value = f->geo.erase_value};
+	}
+	for (unsigned i = 0; i < b->pair_count && i < DSIM_MAX_PAIRS; i++) {
+		const struct dsim_pair_desc *d = &b->pair[i];
+
+		dsim_board_profile(b, i, &m->prof[i]);
+		m->pairs[i] = (struct dfu_mcuboot_pair){
+			.primary = {&m->flash[d->primary.dev], d->primary.off, d->primary.size},
+			.secondary = {&m->flash[d->secondary.dev], d->secondary.off,
+				      d->secondary.size},
+			.mode = d->mode,
+			.max_align = d->max_align,
+			.max_img_sectors = d->max_img_sectors,
+			.profile = dsim_pair_own_profile(d) ? &m->prof[i] : NULL,
+			.image = d->image,
+		};
+	}
+	m->board =
+		(struct dfu_mcuboot_board){.pairs = m->pairs, .pair_count = (uint8_t)b->pair_count};
+}
+
 int dsim_pair_check(const struct dsim_board *b, unsigned i, char *why, size_t n)
 {
 	const struct dsim_pair_desc *d = &b->pair[i];
-	struct dfu_flash fl[2];
+	static struct dsim_mboard m;
 	struct dfu_mcuboot_layout lay;
-	struct dfu_mcuboot_profile prof;
 	struct dfu_mcuboot_pair_profile pp;
-	struct dfu_mcuboot_pair mp[DSIM_MAX_PAIRS];
-	const struct dsim_area *ar[2] = {&d->primary, &d->secondary};
 
 	if (d->install == DSIM_INSTALL_COPY && d->mode != DFU_MCUBOOT_OVERWRITE) {
 		snprintf(why, n, "pair '%s': install=copy needs mode=overwrite", d->name);
 		return -EINVAL;
 	}
-	for (int s = 0; s < 2; s++) {
-		const struct dsim_flash_desc *f = &b->flash[ar[s]->dev];
-
-		fl[s] = (struct dfu_flash){.read = no_read,
-					   .program = no_program,
-					   .erase = no_erase,
-					   .size = f->size,
-					   .write_block = f->geo.write_block,
-					   .erase_block = f->geo.erase_block,
-					   .erase_value = f->geo.erase_value};
-	}
-	memset(mp, 0, sizeof(mp));
-	dsim_board_profile(b, i, &prof);
-	mp[i] = (struct dfu_mcuboot_pair){
-		.primary = {&fl[0], d->primary.off, d->primary.size},
-		.secondary = {&fl[1], d->secondary.off, d->secondary.size},
-		.mode = d->mode,
-		.max_align = d->max_align,
-		.max_img_sectors = d->max_img_sectors,
-		.profile = &prof,
-		.image = d->image,
-	};
-	if (dfu_mcuboot_layout(&mp[i], 0, &lay) != 0) {
+	dsim_mboard_init(&m, b);
+	m.pairs[i].profile = &m.prof[i]; /* the pair's profile, however given */
+	if (dfu_mcuboot_layout(&m.pairs[i], 0, &lay) != 0) {
 		snprintf(why, n, "pair '%s': slots too small for an MCUboot image and trailer%s",
 			 d->name, d->max_img_sectors ? " (max-img-sectors)" : "");
 		return -EINVAL;
 	}
-	const struct dfu_mcuboot_board mb = {.pairs = mp, .pair_count = (uint8_t)(i + 1)};
-
-	if (dfu_mcuboot_profile_get(&mb, NULL, (int)i, &pp) == 0) {
+	if (dfu_mcuboot_profile_get(&m.board, NULL, (int)i, &pp) == 0) {
 		return 0;
 	}
-	if ((prof.features & DFU_MCUBOOT_P_DECOMPRESS) && d->mode != DFU_MCUBOOT_OVERWRITE) {
+	if ((m.prof[i].features & DFU_MCUBOOT_P_DECOMPRESS) && d->mode != DFU_MCUBOOT_OVERWRITE) {
 		snprintf(why, n,
 			 "pair '%s': decompress=on needs mode=overwrite (MCUboot decompresses "
 			 "only in overwrite-only)",
@@ -307,4 +315,30 @@ int dsim_pair_check(const struct dsim_board *b, unsigned i, char *why, size_t n)
 		snprintf(why, n, "pair '%s': not a valid MCUboot profile", d->name);
 	}
 	return -EINVAL;
+}
+
+int dsim_board_pair_by_name(const struct dsim_board *b, const char *name)
+{
+	unsigned v = 0;
+	size_t len;
+
+	if (name == NULL) {
+		return -ENOENT;
+	}
+	for (unsigned i = 0; i < b->pair_count; i++) {
+		if (strcmp(b->pair[i].name, name) == 0) {
+			return (int)i;
+		}
+	}
+	len = strlen(name);
+	if (len == 0 || len > 2) {
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9') {
+			return -ENOENT;
+		}
+		v = v * 10u + (unsigned)(name[i] - '0');
+	}
+	return v < b->pair_count ? (int)v : -ENOENT;
 }

@@ -179,6 +179,11 @@ static int pem_to_der(const char *path, uint8_t *out, uint16_t *out_len, char *e
 	return rc;
 }
 
+int dsim_key_der(const char *path, uint8_t *out, uint16_t *out_len, char *err, size_t err_len)
+{
+	return pem_to_der(path, out, out_len, err, err_len);
+}
+
 static int write_file(const char *path, const uint8_t *data, size_t len)
 {
 	FILE *fp = fopen(path, "wb");
@@ -802,26 +807,5 @@ uint64_t dsim_device_flash_ops(const struct dsim_device *d)
 
 int dsim_device_pair_by_name(const struct dsim_device *d, const char *name)
 {
-	unsigned v = 0;
-	size_t len;
-
-	if (name == NULL) {
-		return -ENOENT;
-	}
-	for (unsigned i = 0; i < d->board.pair_count; i++) {
-		if (strcmp(d->board.pair[i].name, name) == 0) {
-			return (int)i;
-		}
-	}
-	len = strlen(name);
-	if (len == 0 || len > 2) {
-		return -ENOENT;
-	}
-	for (size_t i = 0; i < len; i++) {
-		if (name[i] < '0' || name[i] > '9') {
-			return -ENOENT;
-		}
-		v = v * 10u + (unsigned)(name[i] - '0');
-	}
-	return v < d->board.pair_count ? (int)v : -ENOENT;
+	return dsim_board_pair_by_name(&d->board, name);
 }

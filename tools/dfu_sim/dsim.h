@@ -133,6 +133,10 @@ int dsim_board_write(const struct dsim_board *b, FILE *f);
  */
 int dsim_board_mcuboot(struct dsim_board *b, const char *spec, char *err, size_t err_len);
 
+/** PEM public or private key file -> the DER form the MCUboot target takes
+ *  (device.c). 0 or a negative errno with a message in err. */
+int dsim_key_der(const char *path, uint8_t *out, uint16_t *out_len, char *err, size_t err_len);
+
 /* ---- MCUboot profile keys (board_profile.c) ---- */
 
 /** Whether key is a profile key (sig, allow-list, ...). */
@@ -149,6 +153,19 @@ void dsim_profile_merge(struct dfu_mcuboot_profile *out, const struct dsim_profi
 bool dsim_pair_own_profile(const struct dsim_pair_desc *p);
 /** The profile pair i is judged by: the board's, the pair's keys over it. */
 void dsim_board_profile(const struct dsim_board *b, unsigned i, struct dfu_mcuboot_profile *out);
+/** The library's MCUboot board of b without a device: flash stand-ins
+ *  with b's geometry (never read), the pairs' facts and own profiles. */
+struct dsim_mboard {
+	struct dfu_flash flash[DSIM_MAX_FLASH];
+	struct dfu_mcuboot_pair pairs[DSIM_MAX_PAIRS];
+	struct dfu_mcuboot_profile prof[DSIM_MAX_PAIRS];
+	struct dfu_mcuboot_board board;
+};
+void dsim_mboard_init(struct dsim_mboard *m, const struct dsim_board *b);
+
+/** Pair index of b named name (or a number). -ENOENT. */
+int dsim_board_pair_by_name(const struct dsim_board *b, const char *name);
+
 /** Check pair i as the MCUboot target will (install=copy needs overwrite,
  *  layout, profile). 0 or -EINVAL with a message in why. */
 int dsim_pair_check(const struct dsim_board *b, unsigned i, char *why, size_t n);
@@ -319,6 +336,54 @@ const char *dsim_mcuboot_why(int err, const struct dfu_mcuboot_info *info, const
 const char *dsim_mcuboot_check_name(int err, const struct dfu_mcuboot_info *info,
 				    const uint8_t *hdr);
 
+/** A bootloader to judge an image by (judge.c): the library's board (layout
+ *  facts, a pair's own profile), the board-wide profile, the pair, and the
+ *  trusted keys. */
+struct dsim_judge {
+	const struct dfu_mcuboot_board *board;
+	const struct dfu_mcuboot_profile *profile; /**< NULL = the default */
+	int img;
+	const struct dfu_mcuboot_key *keys;
+	uint8_t key_count;
+	const struct dfu_crypto *crypto;
+};
+
+/**
+ * Would this bootloader boot the image file d[0, len) as an upgrade of pair
+ * j->img (downloaded into its secondary, requested)? The MCUboot target's
+ * own checks in its order (file size, header, verification, verdict,
+ * NON_BOOTABLE); downgrade prevention needs a running image and is not
+ * judged here. 0, or the library's error with info->rule and the outcomes
+ * that name the rule (dsim_mcuboot_rule()).
+ */
+int dsim_mcuboot_judge(const struct dsim_judge *j, const uint8_t *d, size_t len,
+		       struct dfu_mcuboot_info *info);
+
+/** The stable snake_case name of the rule that refused an image
+ *  ("tlv_allow_list", "compression", "key_not_found", ...), from the
+ *  library's error and its record in info; NULL when err is 0 or names no
+ *  bootloader rule. */
+const char *dsim_mcuboot_rule(int err, const struct dfu_mcuboot_info *info);
+
+/** One sentence for a rule name (also "empty_primary", "offset_sector0"). */
+const char *dsim_mcuboot_rule_text(const char *rule);
+
+/** A bootloader for detect to judge an MCUboot image by (detect --board /
+ *  --layout / --mcuboot): the judge and how to name it. */
+struct dsim_boot {
+	struct dsim_judge judge;
+	const char *board;   /**< Board name. */
+	const char *pair;    /**< Pair name. */
+	const char *mode;    /**< Upgrade mode's name. */
+	const char *profile; /**< Profile keys ("" = the default). */
+};
+
+/** dsim_detect(), and with boot (may be NULL) whether that bootloader
+ *  would boot an MCUboot image: then that verdict alone decides the exit
+ *  code (DSIM_EXIT_REJECTED with the refusing rule as "check"). */
+int dsim_detect_boot(const uint8_t *data, size_t len, const struct dsim_boot *boot, bool json,
+		     FILE *out);
+
 /** The image type the library's three built-in targets see in the first
  *  bytes (whatever a board has), or DFU_TARGET_IMAGE_TYPE_NONE. */
 int dsim_lib_type(const uint8_t *data, size_t len);
@@ -331,6 +396,34 @@ const char *dsim_unknown_why(const uint8_t *data, size_t len, uint64_t file_size
 /** The image type's name, as its target's ops table gives it ("mcuboot",
  *  "modem_delta", "full_modem"), or "unknown". */
 const char *dsim_type_name(int type);
+
+/* ---- detect's bootloader without a device (detect_boot.c) ---- */
+struct dsim_boot_opts {
+	const char *board;  /**< Preset (NULL with layout NULL: nrf9160dk). */
+	const char *layout; /**< Layout file, or NULL. */
+	const char *prof[16];
+	unsigned nprof; /**< --mcuboot specs, applied in order. */
+	const char *image;
+	const char *keys[DSIM_MAX_KEYS];
+	unsigned nkeys;
+};
+
+struct dsim_boot_ctx {
+	struct dsim_board board;
+	struct dsim_mboard mb;
+	uint8_t key_der[DSIM_MAX_KEYS][DSIM_KEY_MAX];
+	struct dfu_mcuboot_key keys[DSIM_MAX_KEYS];
+	struct dfu_crypto_mbedtls crypto_state;
+	struct dfu_crypto crypto;
+	char profile[400];
+	struct dsim_boot boot;
+};
+
+/** Set c up from o (c is large: make it static). 0, or an error with a
+ *  message in err (a usage error). dsim_boot_free() after a 0. */
+int dsim_boot_setup(struct dsim_boot_ctx *c, const struct dsim_boot_opts *o, char *err,
+		    size_t err_len);
+void dsim_boot_free(struct dsim_boot_ctx *c);
 
 /* ---- sample artifacts (mkimage.c) ---- */
 

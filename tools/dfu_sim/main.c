@@ -37,6 +37,9 @@ static const char usage[] =
 	"                                 pair=NAME first for one pair; mode, align,\n"
 	"                                 max-img-sectors, image); repeatable\n"
 	"  detect ARTIFACT [--json]       what the artifact is, its header facts\n"
+	"      [--board NAME | --layout FILE] [--mcuboot KEY=VALUE]... [--image N|NAME]\n"
+	"      [--key PEM]...             and whether that bootloader would boot it (if\n"
+	"                                 not, the rule that refuses it: \"check\")\n"
 	"  apply DIR ARTIFACT [options]   download ARTIFACT (a file or an http:// URL)\n"
 	"      --image N|NAME             MCUboot image (pair) number or name (default 0)\n"
 	"      --chunk N                  transport chunk size (default 4096)\n"
@@ -310,19 +313,43 @@ static int cmd_init(struct args *a)
 
 static int cmd_detect(struct args *a)
 {
+	static struct dsim_boot_ctx bc;
+	struct dsim_boot_opts bo = {0};
 	const char *src = NULL;
+	bool judge = false;
 
 	for (a->i = 2; a->i < a->argc; a->i++) {
-		if (!strcmp(a->argv[a->i], "--json")) {
+		const char *o = a->argv[a->i];
+		bool ok = true;
+
+		if (!strcmp(o, "--json")) {
 			continue;
-		} else if (!src) {
-			src = a->argv[a->i];
+		} else if (!strcmp(o, "--board")) {
+			ok = (bo.board = value(a)) != NULL;
+		} else if (!strcmp(o, "--layout")) {
+			ok = (bo.layout = value(a)) != NULL;
+		} else if (!strcmp(o, "--image")) {
+			ok = (bo.image = value(a)) != NULL;
+		} else if (!strcmp(o, "--mcuboot")) {
+			ok = bo.nprof < 16 && (bo.prof[bo.nprof++] = value(a)) != NULL;
+		} else if (!strcmp(o, "--key")) {
+			ok = bo.nkeys < DSIM_MAX_KEYS && (bo.keys[bo.nkeys++] = value(a)) != NULL;
+		} else if (!src && o[0] != '-') {
+			src = o;
+			continue;
 		} else {
 			return bad_usage("detect: unexpected argument");
 		}
+		if (!ok) {
+			return bad_usage("detect: an option's value is missing (or too many)");
+		}
+		judge = true;
 	}
 	if (!src) {
 		return bad_usage("detect ARTIFACT");
+	}
+	if (bo.board && bo.layout) {
+		return bad_usage("detect: --board or --layout, not both");
 	}
 	char err[256] = "";
 	uint64_t total = 0;
@@ -345,9 +372,16 @@ static int cmd_detect(struct args *a)
 		return dsim_fail(json, command, DSIM_EXIT_DEVICE, "%s: %s", src,
 				 buf ? err : "out of memory");
 	}
-	int code = dsim_detect(buf, len, json, stdout);
+	if (judge && dsim_boot_setup(&bc, &bo, err, sizeof(err)) != 0) {
+		free(buf);
+		return dsim_fail(json, command, DSIM_EXIT_USAGE, "%s", err);
+	}
+	int code = dsim_detect_boot(buf, len, judge ? &bc.boot : NULL, json, stdout);
 
 	free(buf);
+	if (judge) {
+		dsim_boot_free(&bc);
+	}
 	return code;
 }
 
