@@ -346,6 +346,7 @@ struct dsim_judge {
 	const struct dfu_mcuboot_key *keys;
 	uint8_t key_count;
 	const struct dfu_crypto *crypto;
+	bool slot; /**< The data is a slot's content, not a file (no file size). */
 };
 
 /**
@@ -439,6 +440,10 @@ struct dsim_mkimage {
 	uint16_t hdr_size;    /**< 0 = 0x200 */
 	uint32_t pad_to;      /**< Slot size for --pad; 0 = none. */
 	bool confirm;
+	uint32_t flags;    /**< Header flags (crafted images: 0x4 encrypted, ...). */
+	uint32_t tlv;      /**< Extra 4-byte TLV of this type (0x10000 | type;
+				0 = none): unprotected, after the signature. */
+	uint32_t prot_tlv; /**< The same in the protected area (signed). */
 };
 
 /** Write a signed (or hash-only) MCUboot image to path. */
@@ -547,9 +552,38 @@ int dsim_apply(const struct dsim_apply_opts *o, FILE *out);
 /** Bootloader's-eye report of every slot, the modem and the partitions. */
 int dsim_status(struct dsim_device *d, bool json, FILE *out);
 
+/** What MCUboot does with a pair at the next reset (bootview.c). */
+enum dsim_boot_action {
+	DSIM_ACT_NONE = 0,         /**< Nothing; the primary boots (or not). */
+	DSIM_ACT_INSTALL,          /**< The requested image is swapped / copied in. */
+	DSIM_ACT_BOOTSTRAP,        /**< Bootstrap: copied into the empty primary. */
+	DSIM_ACT_REVERT,           /**< The unconfirmed test image is swapped back. */
+	DSIM_ACT_SCRAMBLE,         /**< The secondary is refused: whole slot erased. */
+	DSIM_ACT_SCRAMBLE_TRAILER, /**< "No bootable image": its trailer sectors erased. */
+	DSIM_ACT_NO_HEADERS,       /**< Empty primary (move / offset, no bootstrap):
+					nothing installed, nothing erased. */
+};
+
+struct dsim_pair_view {
+	struct dfu_mcuboot_pair_state st; /**< The library's state of the pair. */
+	struct dfu_mcuboot_profile prof;  /**< The pair's bootloader profile. */
+	bool primary_empty;               /**< Header magic erased. */
+	bool primary_ok;                  /**< Passes validate-primary (or, without it,
+					       has the magic). */
+	const char *primary_rule;         /**< Why not (dsim_mcuboot_rule() names). */
+	const char *secondary_rule;       /**< The secondary's refusing rule, or NULL. */
+	enum dsim_boot_action action;
+	const char *check; /**< Why a request is not carried out. */
+	bool boot_fails;   /**< No image passes: the boot fails. */
+};
+
+/** The library's state of pair i and the bootloader's verdicts on its
+ *  slots, and what MCUboot does at the next reset. 0 or an error. */
+int dsim_pair_view(struct dsim_device *d, unsigned i, struct dsim_pair_view *v);
+
 /** One line: what the bootloader does with pair i on the next reset. */
 const char *dsim_pair_outcome(const struct dsim_device *d, unsigned i,
-			      const struct dfu_mcuboot_pair_state *st, char *buf, size_t len);
+			      const struct dsim_pair_view *v, char *buf, size_t len);
 
 /**
  * Reboot the device: the simulated bootloader does what the status report

@@ -80,7 +80,7 @@ int dsim_mcuboot_judge(const struct dsim_judge *j, const uint8_t *d, size_t len,
 
 	/* init: the file fits the maximum image size, or is a padded file of
 	 * the slot's size. */
-	if (len > l.max_image_size && len != pair->secondary.size - l.image_offset) {
+	if (!j->slot && len > l.max_image_size && len != pair->secondary.size - l.image_offset) {
 		info->rule = DFU_MCUBOOT_RULE_IMAGE_SIZE;
 		return -EFBIG;
 	}
@@ -89,7 +89,7 @@ int dsim_mcuboot_judge(const struct dsim_judge *j, const uint8_t *d, size_t len,
 		return -EBADMSG;
 	}
 	/* write: the header as the profile says; done(true): the image. */
-	err = mcuboot_hdr_check(d, l.max_image_size, flen, &pp, allow_enc, info);
+	err = mcuboot_hdr_check(d, l.max_image_size, j->slot ? 0 : flen, &pp, allow_enc, info);
 	if (err == 0) {
 		err = mcuboot_verify(&va, info);
 	}
@@ -200,6 +200,7 @@ const char *dsim_mcuboot_rule_text(const char *rule)
 		 "security counter below the hardware counter, or no SEC_CNT TLV"},
 		{"downgrade", "older than the running image (downgrade prevention)"},
 		{"non_bootable", "NON_BOOTABLE flag: never requested, never booted"},
+		{"no_image", "the secondary holds no image (its header magic is erased)"},
 		{"empty_primary",
 		 "the primary slot is empty: swap-move / swap-offset without bootstrap install "
 		 "nothing"},

@@ -60,6 +60,9 @@ static const char usage[] =
 	"  keygen PEM                     new P-256 key: PEM (private) and PEM.pub\n"
 	"  mkimage OUT --size N [--key PEM] [--version M.m.r+b] [--seed S]\n"
 	"          [--sec-cnt N] [--pad SLOT_SIZE] [--confirm]\n"
+	"          [--flags N] [--tlv TYPE] [--prot-tlv TYPE]\n"
+	"                                 (crafted images: header flags, an extra\n"
+	"                                 4-byte TLV unprotected / protected)\n"
 	"                                 a sample MCUboot image, signed with --key\n"
 	"  mkdelta OUT --from UUID --to UUID --size N [--seed S]\n"
 	"                                 a sample modem delta patch (simulator format)\n"
@@ -580,11 +583,22 @@ static int cmd_make(struct args *a, const char *cmd)
 		} else if (!strcmp(o, "--json")) {
 			continue;
 		} else if (!strcmp(o, "--size") || !strcmp(o, "--seed") || !strcmp(o, "--pad") ||
-			   !strcmp(o, "--sec-cnt") || !strcmp(o, "--header-size")) {
+			   !strcmp(o, "--sec-cnt") || !strcmp(o, "--header-size") ||
+			   !strcmp(o, "--flags") || !strcmp(o, "--tlv") ||
+			   !strcmp(o, "--prot-tlv")) {
 			if (num_opt(a, &v)) {
 				return bad_usage("bad number");
 			}
-			if (!strcmp(o, "--size")) {
+			if ((!strcmp(o, "--tlv") || !strcmp(o, "--prot-tlv")) && v > 0xffff) {
+				return bad_usage("--tlv TYPE: 0..0xffff");
+			}
+			if (!strcmp(o, "--flags")) {
+				p.flags = (uint32_t)v;
+			} else if (!strcmp(o, "--tlv")) {
+				p.tlv = 0x10000u | (uint32_t)v;
+			} else if (!strcmp(o, "--prot-tlv")) {
+				p.prot_tlv = 0x10000u | (uint32_t)v;
+			} else if (!strcmp(o, "--size")) {
 				p.size = (uint32_t)v;
 			} else if (!strcmp(o, "--seed")) {
 				p.seed = (uint32_t)v;
