@@ -307,7 +307,11 @@ TEST(case16_protected_size_0x20_with_an_info_total_of_0x24_is_refused)
 	CHECK_OK(build(&p));
 	CHECK_EQ(mcuboot_img_get_hdr(img, MCUBOOT_HDR_PROT_TLV_SIZE), 0x24);
 	mcuboot_img_set_hdr(img, MCUBOOT_HDR_PROT_TLV_SIZE, 0x20);
-	CHECK_ERR(dl_profile(NULL), EBADMSG);
+	struct mdev_opts o = {0};
+	uint8_t rule = 0;
+
+	CHECK_ERR(dl_rule(&o, PAIR, &rule), EBADMSG);
+	CHECK_EQ(rule, DFU_MCUBOOT_RULE_TLV_INFO); /* the report names the rule */
 }
 
 TEST(case17_last_tlv_one_byte_past_the_area_accepted_by_ncs2_refused_when_checked)

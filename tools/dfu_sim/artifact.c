@@ -235,6 +235,9 @@ void dsim_emit_end(struct dsim_emit *e)
 		char msg[200];
 
 		snprintf(msg, sizeof(msg), "%s: %s (%s)", bad->key, bad->why, bad->word);
+		if (e->json && e->rule != NULL) {
+			dsim_emit_str(e, NULL, "check", e->rule);
+		}
 		if (e->json) {
 			dsim_emit_str(e, NULL, "error", msg);
 		} else {
@@ -414,6 +417,12 @@ const char *dsim_type_name(int type)
 
 int dsim_detect(const uint8_t *data, size_t len, bool json, FILE *out)
 {
+	return dsim_detect_boot(data, len, NULL, json, out);
+}
+
+int dsim_detect_boot(const uint8_t *data, size_t len, const struct dsim_boot *boot, bool json,
+		     FILE *out)
+{
 	struct dsim_emit e;
 	int t = dsim_lib_type(data, len);
 
@@ -423,6 +432,9 @@ int dsim_detect(const uint8_t *data, size_t len, bool json, FILE *out)
 	case DFU_TARGET_IMAGE_TYPE_MCUBOOT:
 		dsim_emit_num(&e, "file size", "file_size", len, true);
 		dsim_detect_mcuboot(&e, data, len);
+		if (boot != NULL) {
+			dsim_emit_verdict(&e, boot, data, len);
+		}
 		break;
 	case DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA:
 		dsim_emit_num(&e, "file size", "file_size", len, false);

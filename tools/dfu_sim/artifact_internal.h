@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dsim.h"
+
 #define DSIM_EMIT_DEPTH 4
 #define DSIM_EMIT_CHECKS 8
 
@@ -30,7 +32,8 @@ struct dsim_emit {
 	bool rejected;                    /* a check failed */
 	struct dsim_check checks[DSIM_EMIT_CHECKS];
 	unsigned check_count;
-	int first_fail; /* index of the first failed check, -1 */
+	int first_fail;   /* index of the first failed check, -1 */
+	const char *rule; /* the bootloader rule that refuses it ("check") */
 };
 
 /*
@@ -81,5 +84,10 @@ void dsim_detect_mcuboot(struct dsim_emit *e, const uint8_t *data, size_t len);
 
 /** Application delta detector (artifact_delta.c): prints after "type". */
 void dsim_detect_app_delta(struct dsim_emit *e, const uint8_t *data, size_t len);
+/** The bootloader's verdict on an MCUboot image (judge.c): a "bootloader"
+ *  section, a "boot" check that alone decides whether the artifact is
+ *  rejected, and the refusing rule ("check"). */
+void dsim_emit_verdict(struct dsim_emit *e, const struct dsim_boot *b, const uint8_t *data,
+		       size_t len);
 
 #endif /* DSIM_ARTIFACT_INTERNAL_H_ */

@@ -13,8 +13,11 @@
  *   pair <name> primary=<flash>:<off>+<size> secondary=<flash>:<off>+<size>
  *         [mode=swap-move|swap-scratch|swap-offset|overwrite]
  *         [align=8|16|32] [install=swap|copy]
+ *         [max-img-sectors=N] [image=N]
  *   modem uuid=<36-char uuid> [area=N]
  *   full-modem <flash>:<off>+<size>
+ *   mcuboot [pair=<name>] KEY=VALUE...   (MCUboot bootloader profile:
+ *         board-wide, or the named pair's own; keys in board_profile.c)
  *
  * Exactly one board line, 1..4 flash, 1..3 pair (pair i = MCUboot image i),
  * at most one modem and one full-modem line; a flash is declared before use.
@@ -35,7 +38,7 @@
 #include "dsim.h"
 
 #define LINE_MAX_LEN 400
-#define MAX_TOKENS 8
+#define MAX_TOKENS 24
 #define MAX_FLASH_SIZE (256u * 1024u * 1024u)
 #define DEFAULT_MODEM_AREA 0x48000u
 
@@ -59,6 +62,7 @@ struct parser {
 	char *err;
 	size_t err_len;
 	bool have_board;
+	bool cli; /* an init --mcuboot option, not a file: no line numbers */
 	/* areas placed so far, for the overlap check */
 	struct dsim_area area[2 * DSIM_MAX_PAIRS + 1];
 	char area_what[2 * DSIM_MAX_PAIRS + 1][DSIM_NAME_LEN + 24];
@@ -77,7 +81,7 @@ fail(struct parser *p, const char *fmt, ...)
 	if (p->err == NULL || p->err_len == 0) {
 		return -EINVAL;
 	}
-	n = snprintf(p->err, p->err_len, "line %u: ", p->line);
+	n = !p->cli ? snprintf(p->err, p->err_len, "line %u: ", p->line) : 0;
 	if (n >= 0 && (size_t)n < p->err_len) {
 		va_start(ap, fmt);
 		(void)vsnprintf(p->err + n, p->err_len - (size_t)n, fmt, ap);
@@ -328,56 +332,65 @@ static int do_flash(struct parser *p, char **tok, unsigned n)
 	return 0;
 }
 
-/* Stand-in flash callbacks: dfu_mcuboot_layout() checks they are set and
- * never calls them. */
-static int no_read(void *c, uint32_t o, void *d, size_t n)
+/* The pair facts given as text (NULL = unchanged) into d. */
+static int pair_facts(struct parser *p, struct dsim_pair_desc *d, const char *mode,
+		      const char *align, const char *sectors, const char *image)
 {
-	return (void)c, (void)o, (void)d, (void)n, -EIO;
-}
+	uint32_t v = 0;
+	int m;
+	int e;
 
-static int no_program(void *c, uint32_t o, const void *d, size_t n)
-{
-	return (void)c, (void)o, (void)d, (void)n, -EIO;
-}
-
-static int no_erase(void *c, uint32_t o, size_t n)
-{
-	return (void)c, (void)o, (void)n, -EIO;
-}
-
-/* The pair as the MCUboot target will see it: usable (dfu_mcuboot_layout). */
-static bool mcuboot_fits(const struct dsim_board *b, const struct dsim_pair_desc *d)
-{
-	struct dfu_flash fl[2];
-	struct dfu_mcuboot_layout lay;
-	struct dfu_mcuboot_pair mp = {.mode = d->mode, .max_align = d->max_align};
-	const struct dsim_area *ar[2] = {&d->primary, &d->secondary};
-
-	for (int i = 0; i < 2; i++) {
-		const struct dsim_flash_desc *f = &b->flash[ar[i]->dev];
-
-		fl[i] = (struct dfu_flash){.read = no_read,
-					   .program = no_program,
-					   .erase = no_erase,
-					   .size = f->size,
-					   .write_block = f->geo.write_block,
-					   .erase_block = f->geo.erase_block,
-					   .erase_value = f->geo.erase_value};
+	if (mode != NULL && (m = pick(mode_names, 4, mode)) < 0) {
+		return fail(p, "unknown mode '%s'", mode);
 	}
-	mp.primary = (struct dfu_mcuboot_slot){&fl[0], d->primary.off, d->primary.size};
-	mp.secondary = (struct dfu_mcuboot_slot){&fl[1], d->secondary.off, d->secondary.size};
-	return dfu_mcuboot_layout(&mp, 0, &lay) == 0;
+	if (mode != NULL) {
+		d->mode = (uint8_t)m;
+	}
+	if (align != NULL && (e = number(p, "align", align, &v)) != 0) {
+		return e;
+	}
+	if (align != NULL && v != 8 && v != 16 && v != 32) {
+		return fail(p, "align must be 8, 16 or 32");
+	}
+	if (align != NULL) {
+		d->max_align = (uint8_t)v;
+	}
+	if (sectors != NULL && (e = number(p, "max-img-sectors", sectors, &v)) != 0) {
+		return e;
+	}
+	if (sectors != NULL && v > UINT16_MAX) {
+		return fail(p, "max-img-sectors must be 0 (auto) .. 65535");
+	}
+	if (sectors != NULL) {
+		d->max_img_sectors = (uint16_t)v;
+	}
+	if (image != NULL && (e = number(p, "image", image, &v)) != 0) {
+		return e;
+	}
+	if (image != NULL && v > 14) {
+		return fail(p, "image (MCUboot image number) must be 0..14");
+	}
+	if (image != NULL) {
+		d->image = DFU_MCUBOOT_IMAGE(v);
+	}
+	return 0;
+}
+
+static int check_pair(struct parser *p, unsigned i)
+{
+	char why[200];
+
+	return dsim_pair_check(&p->b, i, why, sizeof(why)) != 0 ? fail(p, "%s", why) : 0;
 }
 
 static int do_pair(struct parser *p, char **tok, unsigned n)
 {
-	static const char *const keys[] = {"primary", "secondary", "mode", "align", "install"};
+	static const char *const keys[] = {"primary", "secondary",       "mode", "align",
+					   "install", "max-img-sectors", "image"};
 	struct dsim_board *b = &p->b;
 	struct dsim_pair_desc d;
 	char what[2][DSIM_NAME_LEN + 24];
-	const char *v[5];
-	uint32_t align = 8;
-	int mode = DFU_MCUBOOT_SWAP_MOVE;
+	const char *v[7];
 	int install = DSIM_INSTALL_SWAP;
 	int e;
 
@@ -393,7 +406,7 @@ static int do_pair(struct parser *p, char **tok, unsigned n)
 	if (b->pair_count == DSIM_MAX_PAIRS) {
 		return fail(p, "too many pairs (max %d)", DSIM_MAX_PAIRS);
 	}
-	e = collect(p, tok, 2, n, keys, 5, v);
+	e = collect(p, tok, 2, n, keys, 7, v);
 	if (e != 0) {
 		return e;
 	}
@@ -414,30 +427,115 @@ static int do_pair(struct parser *p, char **tok, unsigned n)
 		return e;
 	}
 	add_area(p, &d.secondary, what[1]);
-	if (v[2] != NULL && (mode = pick(mode_names, 4, v[2])) < 0) {
-		return fail(p, "unknown mode '%s'", v[2]);
-	}
-	if (v[3] != NULL && (e = number(p, "align", v[3], &align)) != 0) {
-		return e;
-	}
-	if (align != 8 && align != 16 && align != 32) {
-		return fail(p, "align must be 8, 16 or 32");
-	}
 	if (v[4] != NULL && (install = pick(install_names, 2, v[4])) < 0) {
 		return fail(p, "unknown install '%s'", v[4]);
 	}
-	d.mode = (uint8_t)mode;
-	d.max_align = (uint8_t)align;
+	d.mode = DFU_MCUBOOT_SWAP_MOVE;
+	d.max_align = 8;
 	d.install = (uint8_t)install;
-	if (d.install == DSIM_INSTALL_COPY && d.mode != DFU_MCUBOOT_OVERWRITE) {
-		return fail(p, "pair '%s': install=copy needs mode=overwrite", d.name);
-	}
-	if (!mcuboot_fits(b, &d)) {
-		return fail(p, "pair '%s': slots too small for an MCUboot image and trailer",
-			    d.name);
+	e = pair_facts(p, &d, v[2], v[3], v[5], v[6]);
+	if (e != 0) {
+		return e;
 	}
 	b->pair[b->pair_count++] = d;
+	return check_pair(p, b->pair_count - 1);
+}
+
+/* mcuboot [pair=NAME] KEY=VALUE...: profile keys (board-wide, or the named
+ * pair's own), and the facts mode, align, max-img-sectors, image of the
+ * pairs declared so far (every one, or the named one). */
+static int do_mcuboot(struct parser *p, char **tok, unsigned n)
+{
+	static const char *const facts[] = {"mode", "align", "max-img-sectors", "image"};
+	struct dsim_board *b = &p->b;
+	const char *fv[4] = {NULL, NULL, NULL, NULL};
+	int only = -1;
+	char why[160];
+	int e;
+
+	for (unsigned t = 1; t < n; t++) {
+		char key[32];
+		const char *eq = strchr(tok[t], '=');
+		size_t kl = eq ? (size_t)(eq - tok[t]) : 0;
+		int f;
+
+		if (eq == NULL || kl == 0 || kl >= sizeof(key)) {
+			return fail(p, "'%s': want key=value", tok[t]);
+		}
+		memcpy(key, tok[t], kl);
+		key[kl] = '\0';
+		if (strcmp(key, "pair") == 0) {
+			for (unsigned i = 0; i < b->pair_count && only < 0; i++) {
+				only = strcmp(b->pair[i].name, eq + 1) == 0 ? (int)i : -1;
+			}
+			if (t != 1) {
+				return fail(p, "pair= comes first on an mcuboot line");
+			}
+			if (only < 0) {
+				return fail(p, "mcuboot: no pair '%s' (declare it first)", eq + 1);
+			}
+		} else if ((f = pick(facts, 4, key)) >= 0) {
+			fv[f] = eq + 1;
+		} else if (dsim_profile_key(key)) {
+			e = dsim_profile_set(only >= 0 ? &b->pair[only].profile : &b->profile, key,
+					     eq + 1, why, sizeof(why));
+			if (e != 0) {
+				return fail(p, "%s", why);
+			}
+		} else {
+			return fail(p,
+				    "unknown mcuboot key '%s' (docs/dfu-sim-layout.md lists "
+				    "them)",
+				    key);
+		}
+	}
+	for (unsigned i = 0; i < b->pair_count; i++) {
+		if (only >= 0 && (unsigned)only != i) {
+			continue;
+		}
+		e = pair_facts(p, &b->pair[i], fv[0], fv[1], fv[2], fv[3]);
+		if (e == 0) {
+			e = check_pair(p, i);
+		}
+		if (e != 0) {
+			return e;
+		}
+	}
 	return 0;
+}
+
+int dsim_board_mcuboot(struct dsim_board *b, const char *spec, char *err, size_t err_len)
+{
+	struct parser p;
+	char buf[LINE_MAX_LEN + 1];
+	char *tok[MAX_TOKENS];
+	unsigned n = 1;
+	int e;
+
+	memset(&p, 0, sizeof(p));
+	p.b = *b;
+	p.cli = true;
+	p.err = err;
+	p.err_len = err_len;
+	if (strlen(spec) > LINE_MAX_LEN - 8) {
+		return fail(&p, "--mcuboot: longer than %d characters", LINE_MAX_LEN - 8);
+	}
+	snprintf(buf, sizeof(buf), "%s", spec);
+	tok[0] = "mcuboot";
+	for (char *s = strtok(buf, " ,\t"); s != NULL; s = strtok(NULL, " ,\t")) {
+		if (n == MAX_TOKENS) {
+			return fail(&p, "--mcuboot: too many fields");
+		}
+		tok[n++] = s;
+	}
+	if (n == 1) {
+		return fail(&p, "--mcuboot: want KEY=VALUE");
+	}
+	e = do_mcuboot(&p, tok, n);
+	if (e == 0) {
+		*b = p.b;
+	}
+	return e;
 }
 
 static bool uuid_ok(const char *u)
@@ -531,11 +629,8 @@ static int do_board(struct parser *p, char **tok, unsigned n)
 static const struct {
 	const char *word;
 	int (*fn)(struct parser *p, char **tok, unsigned n);
-} keywords[] = {{"board", do_board},
-		{"flash", do_flash},
-		{"pair", do_pair},
-		{"modem", do_modem},
-		{"full-modem", do_full_modem}};
+} keywords[] = {{"board", do_board}, {"flash", do_flash},           {"pair", do_pair},
+		{"modem", do_modem}, {"full-modem", do_full_modem}, {"mcuboot", do_mcuboot}};
 
 /* One line without its newline (len bytes at s). */
 static int do_line(struct parser *p, const char *s, size_t len)

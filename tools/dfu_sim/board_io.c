@@ -132,9 +132,28 @@ int dsim_board_write(const struct dsim_board *b, FILE *f)
 
 		area_text(b, &d->primary, a1, sizeof(a1));
 		area_text(b, &d->secondary, a2, sizeof(a2));
-		fprintf(f, "pair %s primary=%s secondary=%s mode=%s align=%u install=%s\n", d->name,
+		fprintf(f, "pair %s primary=%s secondary=%s mode=%s align=%u install=%s", d->name,
 			a1, a2, d->mode < 4 ? mode_names[d->mode] : "?", (unsigned)d->max_align,
 			d->install < 2 ? install_names[d->install] : "?");
+		if (d->max_img_sectors != 0) {
+			fprintf(f, " max-img-sectors=%u", (unsigned)d->max_img_sectors);
+		}
+		if (d->image != 0) {
+			fprintf(f, " image=%u", (unsigned)d->image - 1u);
+		}
+		fprintf(f, "\n");
+	}
+	if (b->profile.set_features != 0 || b->profile.set_fields != 0) {
+		fprintf(f, "mcuboot");
+		dsim_profile_write(&b->profile, f);
+		fprintf(f, "\n");
+	}
+	for (unsigned i = 0; i < b->pair_count; i++) {
+		if (dsim_pair_own_profile(&b->pair[i])) {
+			fprintf(f, "mcuboot pair=%s", b->pair[i].name);
+			dsim_profile_write(&b->pair[i].profile, f);
+			fprintf(f, "\n");
+		}
 	}
 	if (b->has_modem) {
 		fprintf(f, "modem uuid=%.36s area=0x%" PRIx32 "\n", b->modem_uuid, b->modem_area);

@@ -12,8 +12,15 @@
  *   overwrite /  the secondary image is copied over the primary (the
  *   copy         network core of an nRF5340 receives it through PCD), the
  *                secondary is erased; no revert is possible.
- *   invalid      a request for an image that fails its checks: the
- *                secondary is erased, the primary boots unchanged.
+ *   refused      a request for an image that fails its checks: the
+ *                secondary is erased (the whole slot; only its trailer
+ *                sectors when it holds no image or a NON_BOOTABLE one),
+ *                the primary boots unchanged.
+ *   empty        swap-move / swap-offset without bootstrap and an empty
+ *   primary      primary: nothing is installed or erased, the boot fails.
+ *   bootstrap    an empty primary and a valid secondary: copied in, even
+ *                without a request.
+ * What happens is decided in bootview.c (dsim_pair_view()).
  *
  * The modem applies a scheduled delta patch at its boot (sim_modem_boot).
  * Before that, a verified full modem file in the partition that the modem
@@ -52,9 +59,18 @@ static int read_slot(const struct dfu_mcuboot_slot *s, uint8_t *buf, uint32_t le
 	return s->flash->read(s->flash->ctx, s->offset, buf, len);
 }
 
-/* Program buf[0, len) (len a multiple of the write block) at the slot
- * start, which was erased; trailing erased bytes are left out. */
-static int program_slot(const struct dfu_mcuboot_slot *s, const uint8_t *buf, uint32_t len)
+/* Swap-offset's image start in the secondary (sector 1), else 0. */
+static uint32_t image_offset(const struct dfu_mcuboot_pair *pair)
+{
+	struct dfu_mcuboot_layout l;
+
+	return dfu_mcuboot_layout(pair, 1, &l) == 0 ? l.image_offset : 0;
+}
+
+/* Program buf[0, len) (len a multiple of the write block) at off in the
+ * slot, which was erased; trailing erased bytes are left out. */
+static int program_at(const struct dfu_mcuboot_slot *s, uint32_t off, const uint8_t *buf,
+		      uint32_t len)
 {
 	uint32_t wb = s->flash->write_block;
 	uint32_t n = len;
@@ -63,7 +79,12 @@ static int program_slot(const struct dfu_mcuboot_slot *s, const uint8_t *buf, ui
 		n--;
 	}
 	n = (n + wb - 1) / wb * wb;
-	return n ? s->flash->program(s->flash->ctx, s->offset, buf, n) : 0;
+	return n ? s->flash->program(s->flash->ctx, s->offset + off, buf, n) : 0;
+}
+
+static int program_slot(const struct dfu_mcuboot_slot *s, const uint8_t *buf, uint32_t len)
+{
+	return program_at(s, 0, buf, len);
 }
 
 /* Bytes of either slot below its trailer erase blocks: the image area. */
@@ -110,22 +131,31 @@ static int primary_trailer(const struct dfu_mcuboot_pair *pair, int img, bool pe
 	return err;
 }
 
-/* Exchange the image areas (everything below the trailer blocks). */
-static int exchange(const struct dfu_mcuboot_pair *pair)
+/* Exchange the image areas (everything below the trailer blocks). In
+ * swap-offset the secondary's image is read at from and the primary's is
+ * written at to: a swap takes the image from sector 1 and leaves the old
+ * primary image at sector 0 (its header magic included, 3.3); a revert
+ * goes the other way. */
+static int exchange(const struct dfu_mcuboot_pair *pair, bool revert)
 {
 	uint32_t n;
+	uint32_t off = image_offset(pair);
+	uint32_t from = revert ? 0 : off, to = revert ? off : 0;
 	int err = image_span(pair, &n);
-	uint8_t *a = err ? NULL : malloc(n), *b = err ? NULL : malloc(n);
+
+	n = n > off ? n - off : 0;
+	uint8_t *a = err ? NULL : malloc(n ? n : 1), *b = err ? NULL : malloc(n ? n : 1);
 
 	if (err == 0 && (!a || !b)) {
 		err = -ENOMEM;
 	}
 	if (err == 0 && (err = read_slot(&pair->primary, a, n)) == 0 &&
-	    (err = read_slot(&pair->secondary, b, n)) == 0 &&
+	    (err = pair->secondary.flash->read(pair->secondary.flash->ctx,
+					       pair->secondary.offset + from, b, n)) == 0 &&
 	    (err = erase(&pair->primary, 0, pair->primary.size)) == 0 &&
 	    (err = erase(&pair->secondary, 0, pair->secondary.size)) == 0 &&
 	    (err = program_slot(&pair->primary, b, n)) == 0) {
-		err = program_slot(&pair->secondary, a, n);
+		err = program_at(&pair->secondary, to, a, n);
 	}
 	free(a);
 	free(b);
@@ -204,33 +234,66 @@ int dsim_program_factory(struct dsim_device *d, const uint8_t *img, size_t len, 
 	return err;
 }
 
+/* Erase the secondary's trailer sectors (MCUboot's "no bootable image"). */
+static int scramble_trailer(const struct dfu_mcuboot_pair *pair)
+{
+	return dfu_mcuboot_trailer_erase(pair, 1);
+}
+
+/* Bootstrap (3.6): the secondary copied into the empty primary, which then
+ * gets image_ok and copy_done; no request was needed, none stays. */
+static int bootstrap(const struct dfu_mcuboot_pair *pair, int img)
+{
+	uint32_t n;
+	int err = image_span(pair, &n);
+	uint8_t *b = err ? NULL : malloc(n);
+
+	if (err == 0 && !b) {
+		err = -ENOMEM;
+	}
+	if (err == 0 &&
+	    (err = pair->secondary.flash->read(pair->secondary.flash->ctx,
+					       pair->secondary.offset + image_offset(pair), b,
+					       n)) == 0 &&
+	    (err = erase(&pair->primary, 0, pair->primary.size)) == 0 &&
+	    (err = program_slot(&pair->primary, b, n)) == 0 &&
+	    (err = scramble_trailer(pair)) == 0) {
+		err = primary_trailer(pair, img, true);
+	}
+	free(b);
+	return err;
+}
+
 static int boot_pair(struct dsim_device *d, unsigned i, char *what, size_t len)
 {
 	const struct dfu_mcuboot_pair *pair = &d->pairs[i];
-	struct dfu_mcuboot_pair_state st;
-	int err = dfu_mcuboot_state(&d->mcuboot, (int)i, &st);
+	struct dsim_pair_view v;
+	int err = dsim_pair_view(d, i, &v);
 	bool copy = d->board.pair[i].install == DSIM_INSTALL_COPY ||
 		    pair->mode == DFU_MCUBOOT_OVERWRITE;
 
 	if (err) {
 		return err;
 	}
-	dsim_pair_outcome(d, i, &st, what, len);
-	switch (st.swap) {
-	case DFU_MCUBOOT_SWAP_TEST:
-	case DFU_MCUBOOT_SWAP_PERM:
-		if (!st.will_install) {
-			return erase(&pair->secondary, 0, pair->secondary.size);
-		}
+	dsim_pair_outcome(d, i, &v, what, len);
+	switch (v.action) {
+	case DSIM_ACT_INSTALL:
 		if (copy) {
 			return overwrite(pair);
 		}
-		err = exchange(pair);
-		return err ? err : primary_trailer(pair, (int)i, st.swap == DFU_MCUBOOT_SWAP_PERM);
-	case DFU_MCUBOOT_SWAP_REVERT:
-		err = exchange(pair);
+		err = exchange(pair, false);
+		return err ? err
+			   : primary_trailer(pair, (int)i, v.st.swap == DFU_MCUBOOT_SWAP_PERM);
+	case DSIM_ACT_BOOTSTRAP:
+		return bootstrap(pair, (int)i);
+	case DSIM_ACT_REVERT:
+		err = exchange(pair, true);
 		return err ? err : primary_trailer(pair, (int)i, true);
-	default:
+	case DSIM_ACT_SCRAMBLE:
+		return erase(&pair->secondary, 0, pair->secondary.size);
+	case DSIM_ACT_SCRAMBLE_TRAILER:
+		return scramble_trailer(pair);
+	default: /* NONE, NO_HEADERS: nothing is written */
 		return 0;
 	}
 }

@@ -179,6 +179,11 @@ static int pem_to_der(const char *path, uint8_t *out, uint16_t *out_len, char *e
 	return rc;
 }
 
+int dsim_key_der(const char *path, uint8_t *out, uint16_t *out_len, char *err, size_t err_len)
+{
+	return pem_to_der(path, out, out_len, err, err_len);
+}
+
 static int write_file(const char *path, const uint8_t *data, size_t len)
 {
 	FILE *fp = fopen(path, "wb");
@@ -532,6 +537,7 @@ static void wire(struct dsim_device *d)
 {
 	const struct dsim_board *b = &d->board;
 	size_t n = 0;
+	uint8_t flags = 0;
 
 	dfu_crypto_mbedtls_init(&d->crypto_state, &d->crypto, true);
 	d->port = (struct dfu_port){
@@ -549,7 +555,18 @@ static void wire(struct dsim_device *d)
 				      p->secondary.size},
 			.mode = p->mode,
 			.max_align = p->max_align,
+			.max_img_sectors = p->max_img_sectors,
+			.image = p->image,
 		};
+		/* The bootloader profile: the board's (cfg.profile below), or the
+		 * pair's own keys over it. */
+		dsim_board_profile(b, i, &d->pair_prof[i]);
+		if (dsim_pair_own_profile(p)) {
+			d->pairs[i].profile = &d->pair_prof[i];
+		}
+		if (d->pair_prof[i].features & DFU_MCUBOOT_P_ENCRYPT) {
+			flags |= DFU_MCUBOOT_ALLOW_UNVERIFIED; /* encrypted images taken */
+		}
 	}
 	d->mboard =
 		(struct dfu_mcuboot_board){.pairs = d->pairs, .pair_count = (uint8_t)b->pair_count};
@@ -561,6 +578,8 @@ static void wire(struct dsim_device *d)
 		.crypto = &d->crypto,
 		.keys = d->key_count > 0 ? d->keys : NULL,
 		.key_count = (uint8_t)d->key_count,
+		.flags = flags,
+		.profile = &b->profile.build,
 	};
 	d->entries[n++] = (struct dfu_target_entry){&dfu_target_mcuboot_ops, &d->mcuboot};
 	d->delta_out.cfg = d->mcuboot.cfg;
@@ -797,26 +816,5 @@ uint64_t dsim_device_flash_ops(const struct dsim_device *d)
 
 int dsim_device_pair_by_name(const struct dsim_device *d, const char *name)
 {
-	unsigned v = 0;
-	size_t len;
-
-	if (name == NULL) {
-		return -ENOENT;
-	}
-	for (unsigned i = 0; i < d->board.pair_count; i++) {
-		if (strcmp(d->board.pair[i].name, name) == 0) {
-			return (int)i;
-		}
-	}
-	len = strlen(name);
-	if (len == 0 || len > 2) {
-		return -ENOENT;
-	}
-	for (size_t i = 0; i < len; i++) {
-		if (name[i] < '0' || name[i] > '9') {
-			return -ENOENT;
-		}
-		v = v * 10u + (unsigned)(name[i] - '0');
-	}
-	return v < d->board.pair_count ? (int)v : -ENOENT;
+	return dsim_board_pair_by_name(&d->board, name);
 }

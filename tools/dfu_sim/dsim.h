@@ -72,13 +72,25 @@ enum dsim_install {
 				    no revert. */
 };
 
+/** MCUboot bootloader profile keys of a board or a pair (layout-file
+ *  `mcuboot` lines, board_profile.c): the values and which were given. */
+struct dsim_profile {
+	struct dfu_mcuboot_profile build;
+	uint32_t set_features; /**< Feature bits a key set. */
+	uint8_t set_fields;    /**< Other fields a key set (board_profile.c). */
+};
+
 struct dsim_pair_desc {
 	char name[DSIM_NAME_LEN]; /**< "app", "net", ... */
 	struct dsim_area primary;
 	struct dsim_area secondary;
-	uint8_t mode;      /**< enum dfu_mcuboot_mode */
-	uint8_t max_align; /**< 8, 16 or 32 */
-	uint8_t install;   /**< enum dsim_install */
+	uint8_t mode;                /**< enum dfu_mcuboot_mode */
+	uint8_t max_align;           /**< 8, 16 or 32 */
+	uint8_t install;             /**< enum dsim_install */
+	uint8_t image;               /**< MCUboot image number + 1; 0 = the pair's index */
+	uint16_t max_img_sectors;    /**< BOOT_MAX_IMG_SECTORS; 0 = AUTO */
+	struct dsim_profile profile; /**< Keys of `mcuboot pair=NAME` lines: they
+					  override the board's for this pair. */
 };
 
 struct dsim_board {
@@ -92,6 +104,9 @@ struct dsim_board {
 	char modem_uuid[DSIM_UUID_LEN]; /**< Running modem firmware. */
 	bool has_full_modem;            /**< Full modem image partition. */
 	struct dsim_area full_modem;
+	struct dsim_profile profile; /**< The board's MCUboot build (`mcuboot`
+					  lines without pair=; zero = the library's
+					  default, the nRF9160 NCS build). */
 };
 
 /** Names of the presets, NULL-terminated. */
@@ -111,6 +126,50 @@ int dsim_board_load(const char *path, struct dsim_board *b, char *err, size_t er
 
 /** Write b in the layout-file format (round-trips through parse). */
 int dsim_board_write(const struct dsim_board *b, FILE *f);
+
+/**
+ * Apply an `mcuboot` line's fields (KEY=VALUE separated by spaces or commas,
+ * optionally pair=NAME; docs/dfu-sim-layout.md) to b, as `init --mcuboot`
+ * does after the board was loaded. -EINVAL with a message in err.
+ */
+int dsim_board_mcuboot(struct dsim_board *b, const char *spec, char *err, size_t err_len);
+
+/** PEM public or private key file -> the DER form the MCUboot target takes
+ *  (device.c). 0 or a negative errno with a message in err. */
+int dsim_key_der(const char *path, uint8_t *out, uint16_t *out_len, char *err, size_t err_len);
+
+/* ---- MCUboot profile keys (board_profile.c) ---- */
+
+/** Whether key is a profile key (sig, allow-list, ...). */
+bool dsim_profile_key(const char *key);
+/** Set one profile key: 0, -ENOENT (unknown key) or -EINVAL (bad value),
+ *  with a message in why. */
+int dsim_profile_set(struct dsim_profile *p, const char *key, const char *val, char *why, size_t n);
+/** Write the keys p sets as " key=value" (layout-file syntax). */
+void dsim_profile_write(const struct dsim_profile *p, FILE *f);
+/** The keys over sets, applied over out. */
+void dsim_profile_merge(struct dfu_mcuboot_profile *out, const struct dsim_profile *over);
+/** Whether pair p has keys of its own (then the MCUboot pair gets its own
+ *  .profile, else it uses the board's cfg.profile). */
+bool dsim_pair_own_profile(const struct dsim_pair_desc *p);
+/** The profile pair i is judged by: the board's, the pair's keys over it. */
+void dsim_board_profile(const struct dsim_board *b, unsigned i, struct dfu_mcuboot_profile *out);
+/** The library's MCUboot board of b without a device: flash stand-ins
+ *  with b's geometry (never read), the pairs' facts and own profiles. */
+struct dsim_mboard {
+	struct dfu_flash flash[DSIM_MAX_FLASH];
+	struct dfu_mcuboot_pair pairs[DSIM_MAX_PAIRS];
+	struct dfu_mcuboot_profile prof[DSIM_MAX_PAIRS];
+	struct dfu_mcuboot_board board;
+};
+void dsim_mboard_init(struct dsim_mboard *m, const struct dsim_board *b);
+
+/** Pair index of b named name (or a number). -ENOENT. */
+int dsim_board_pair_by_name(const struct dsim_board *b, const char *name);
+
+/** Check pair i as the MCUboot target will (install=copy needs overwrite,
+ *  layout, profile). 0 or -EINVAL with a message in why. */
+int dsim_pair_check(const struct dsim_board *b, unsigned i, char *why, size_t n);
 
 /* ---- the simulated device (device.c) ---- */
 #define DSIM_MAX_KEYS 4
@@ -133,6 +192,7 @@ struct dsim_device {
 	struct dfu_port port;
 	/* MCUboot target */
 	struct dfu_mcuboot_pair pairs[DSIM_MAX_PAIRS];
+	struct dfu_mcuboot_profile pair_prof[DSIM_MAX_PAIRS]; /* a pair's own profile */
 	struct dfu_mcuboot_board mboard;
 	uint8_t key_der[DSIM_MAX_KEYS][DSIM_KEY_MAX];
 	struct dfu_mcuboot_key keys[DSIM_MAX_KEYS];
@@ -286,6 +346,55 @@ const char *dsim_mcuboot_why(int err, const struct dfu_mcuboot_info *info, const
 const char *dsim_mcuboot_check_name(int err, const struct dfu_mcuboot_info *info,
 				    const uint8_t *hdr);
 
+/** A bootloader to judge an image by (judge.c): the library's board (layout
+ *  facts, a pair's own profile), the board-wide profile, the pair, and the
+ *  trusted keys. */
+struct dsim_judge {
+	const struct dfu_mcuboot_board *board;
+	const struct dfu_mcuboot_profile *profile; /**< NULL = the default */
+	int img;
+	const struct dfu_mcuboot_key *keys;
+	uint8_t key_count;
+	const struct dfu_crypto *crypto;
+	bool slot; /**< The data is a slot's content, not a file (no file size). */
+};
+
+/**
+ * Would this bootloader boot the image file d[0, len) as an upgrade of pair
+ * j->img (downloaded into its secondary, requested)? The MCUboot target's
+ * own checks in its order (file size, header, verification, verdict,
+ * NON_BOOTABLE); downgrade prevention needs a running image and is not
+ * judged here. 0, or the library's error with info->rule and the outcomes
+ * that name the rule (dsim_mcuboot_rule()).
+ */
+int dsim_mcuboot_judge(const struct dsim_judge *j, const uint8_t *d, size_t len,
+		       struct dfu_mcuboot_info *info);
+
+/** The stable snake_case name of the rule that refused an image
+ *  ("tlv_allow_list", "compression", "key_not_found", ...), from the
+ *  library's error and its record in info; NULL when err is 0 or names no
+ *  bootloader rule. */
+const char *dsim_mcuboot_rule(int err, const struct dfu_mcuboot_info *info);
+
+/** One sentence for a rule name (also "empty_primary", "offset_sector0"). */
+const char *dsim_mcuboot_rule_text(const char *rule);
+
+/** A bootloader for detect to judge an MCUboot image by (detect --board /
+ *  --layout / --mcuboot): the judge and how to name it. */
+struct dsim_boot {
+	struct dsim_judge judge;
+	const char *board;   /**< Board name. */
+	const char *pair;    /**< Pair name. */
+	const char *mode;    /**< Upgrade mode's name. */
+	const char *profile; /**< Profile keys ("" = the default). */
+};
+
+/** dsim_detect(), and with boot (may be NULL) whether that bootloader
+ *  would boot an MCUboot image: then that verdict alone decides the exit
+ *  code (DSIM_EXIT_REJECTED with the refusing rule as "check"). */
+int dsim_detect_boot(const uint8_t *data, size_t len, const struct dsim_boot *boot, bool json,
+		     FILE *out);
+
 /** The image type the library's three built-in targets see in the first
  *  bytes (whatever a board has), or DFU_TARGET_IMAGE_TYPE_NONE. */
 int dsim_lib_type(const uint8_t *data, size_t len);
@@ -298,6 +407,34 @@ const char *dsim_unknown_why(const uint8_t *data, size_t len, uint64_t file_size
 /** The image type's name, as its target's ops table gives it ("mcuboot",
  *  "modem_delta", "full_modem"), or "unknown". */
 const char *dsim_type_name(int type);
+
+/* ---- detect's bootloader without a device (detect_boot.c) ---- */
+struct dsim_boot_opts {
+	const char *board;  /**< Preset (NULL with layout NULL: nrf9160dk). */
+	const char *layout; /**< Layout file, or NULL. */
+	const char *prof[16];
+	unsigned nprof; /**< --mcuboot specs, applied in order. */
+	const char *image;
+	const char *keys[DSIM_MAX_KEYS];
+	unsigned nkeys;
+};
+
+struct dsim_boot_ctx {
+	struct dsim_board board;
+	struct dsim_mboard mb;
+	uint8_t key_der[DSIM_MAX_KEYS][DSIM_KEY_MAX];
+	struct dfu_mcuboot_key keys[DSIM_MAX_KEYS];
+	struct dfu_crypto_mbedtls crypto_state;
+	struct dfu_crypto crypto;
+	char profile[400];
+	struct dsim_boot boot;
+};
+
+/** Set c up from o (c is large: make it static). 0, or an error with a
+ *  message in err (a usage error). dsim_boot_free() after a 0. */
+int dsim_boot_setup(struct dsim_boot_ctx *c, const struct dsim_boot_opts *o, char *err,
+		    size_t err_len);
+void dsim_boot_free(struct dsim_boot_ctx *c);
 
 /* ---- sample artifacts (mkimage.c) ---- */
 
@@ -315,6 +452,10 @@ struct dsim_mkimage {
 	uint16_t hdr_size;        /**< 0 = 0x200 */
 	uint32_t pad_to;          /**< Slot size for --pad; 0 = none. */
 	bool confirm;
+	uint32_t flags;    /**< Header flags (crafted images: 0x4 encrypted, ...). */
+	uint32_t tlv;      /**< Extra 4-byte TLV of this type (0x10000 | type;
+				0 = none): unprotected, after the signature. */
+	uint32_t prot_tlv; /**< The same in the protected area (signed). */
 };
 
 /** Write a signed (or hash-only) MCUboot image to path. */
@@ -423,9 +564,38 @@ int dsim_apply(const struct dsim_apply_opts *o, FILE *out);
 /** Bootloader's-eye report of every slot, the modem and the partitions. */
 int dsim_status(struct dsim_device *d, bool json, FILE *out);
 
+/** What MCUboot does with a pair at the next reset (bootview.c). */
+enum dsim_boot_action {
+	DSIM_ACT_NONE = 0,         /**< Nothing; the primary boots (or not). */
+	DSIM_ACT_INSTALL,          /**< The requested image is swapped / copied in. */
+	DSIM_ACT_BOOTSTRAP,        /**< Bootstrap: copied into the empty primary. */
+	DSIM_ACT_REVERT,           /**< The unconfirmed test image is swapped back. */
+	DSIM_ACT_SCRAMBLE,         /**< The secondary is refused: whole slot erased. */
+	DSIM_ACT_SCRAMBLE_TRAILER, /**< "No bootable image": its trailer sectors erased. */
+	DSIM_ACT_NO_HEADERS,       /**< Empty primary (move / offset, no bootstrap):
+					nothing installed, nothing erased. */
+};
+
+struct dsim_pair_view {
+	struct dfu_mcuboot_pair_state st; /**< The library's state of the pair. */
+	struct dfu_mcuboot_profile prof;  /**< The pair's bootloader profile. */
+	bool primary_empty;               /**< Header magic erased. */
+	bool primary_ok;                  /**< Passes validate-primary (or, without it,
+					       has the magic). */
+	const char *primary_rule;         /**< Why not (dsim_mcuboot_rule() names). */
+	const char *secondary_rule;       /**< The secondary's refusing rule, or NULL. */
+	enum dsim_boot_action action;
+	const char *check; /**< Why a request is not carried out. */
+	bool boot_fails;   /**< No image passes: the boot fails. */
+};
+
+/** The library's state of pair i and the bootloader's verdicts on its
+ *  slots, and what MCUboot does at the next reset. 0 or an error. */
+int dsim_pair_view(struct dsim_device *d, unsigned i, struct dsim_pair_view *v);
+
 /** One line: what the bootloader does with pair i on the next reset. */
 const char *dsim_pair_outcome(const struct dsim_device *d, unsigned i,
-			      const struct dfu_mcuboot_pair_state *st, char *buf, size_t len);
+			      const struct dsim_pair_view *v, char *buf, size_t len);
 
 /**
  * Reboot the device: the simulated bootloader does what the status report

@@ -26,11 +26,20 @@ static const char usage[] =
 	"  --version                      print the version\n"
 	"  boards                         list the board presets and their layouts\n"
 	"  init DIR (--board NAME | --layout FILE) [--key PEM]... [--factory IMG]\n"
+	"          [--mcuboot KEY=VALUE]...\n"
 	"                                 create a factory-fresh device in DIR; --key = a\n"
 	"                                 public (or private) key its MCUboot trusts;\n"
 	"                                 --factory = image programmed into image 0's\n"
 	"                                 primary slot (the running application)\n"
+	"      --mcuboot KEY=VALUE[,...]  the device's MCUboot build (bootloader profile:\n"
+	"                                 sig, key-tlv, allow-list, decompress, encrypt,\n"
+	"                                 bootstrap, downgrade, security-counter, ...;\n"
+	"                                 pair=NAME first for one pair; mode, align,\n"
+	"                                 max-img-sectors, image); repeatable\n"
 	"  detect ARTIFACT [--json]       what the artifact is, its header facts\n"
+	"      [--board NAME | --layout FILE] [--mcuboot KEY=VALUE]... [--image N|NAME]\n"
+	"      [--key PEM]...             and whether that bootloader would boot it (if\n"
+	"                                 not, the rule that refuses it: \"check\")\n"
 	"  apply DIR ARTIFACT [options]   download ARTIFACT (a file or an http:// URL)\n"
 	"      --image N|NAME             MCUboot image (pair) number or name (default 0)\n"
 	"      --chunk N                  transport chunk size (default 4096)\n"
@@ -51,8 +60,11 @@ static const char usage[] =
 	"  keygen PEM                     new P-256 key: PEM (private) and PEM.pub\n"
 	"  mkimage OUT (--size N [--seed S] | --payload BIN) [--key PEM]\n"
 	"          [--version M.m.r+b] [--sec-cnt N] [--pad SLOT_SIZE] [--confirm]\n"
+	"          [--flags N] [--tlv TYPE] [--prot-tlv TYPE]\n"
 	"                                 an MCUboot image, signed with --key: sample\n"
-	"                                 bytes, or a firmware binary (--payload)\n"
+	"                                 bytes, or a firmware binary (--payload);\n"
+	"                                 crafted: header flags, an extra 4-byte TLV\n"
+	"                                 unprotected / protected\n"
 	"  mkdelta OUT --from UUID --to UUID --size N [--seed S]\n"
 	"                                 a sample modem delta patch (simulator format)\n"
 	"  mkpatch OLD NEW OUT [--compression heatshrink|none] [--window-max BITS]\n"
@@ -216,7 +228,8 @@ static int cmd_init(struct args *a)
 {
 	const char *dir = NULL, *board = NULL, *layout = NULL, *factory = NULL;
 	const char *keys[DSIM_MAX_KEYS];
-	unsigned nkeys = 0;
+	const char *prof[16];
+	unsigned nkeys = 0, nprof = 0;
 	struct dsim_board b;
 	struct stat st;
 	char err[512] = "";
@@ -236,6 +249,11 @@ static int cmd_init(struct args *a)
 			if (nkeys == DSIM_MAX_KEYS || !(keys[nkeys++] = value(a))) {
 				return bad_usage("--key: missing or too many");
 			}
+		} else if (!strcmp(o, "--mcuboot")) {
+			if (nprof == sizeof(prof) / sizeof(prof[0]) ||
+			    !(prof[nprof++] = value(a))) {
+				return bad_usage("--mcuboot KEY=VALUE: missing or too many");
+			}
 		} else if (!strcmp(o, "--json")) {
 			continue;
 		} else if (o[0] != '-' && !dir) {
@@ -252,6 +270,12 @@ static int cmd_init(struct args *a)
 	}
 	if (layout && dsim_board_load(layout, &b, err, sizeof(err)) != 0) {
 		return dsim_fail(json, command, DSIM_EXIT_USAGE, "%s: %s", layout, err);
+	}
+	for (unsigned i = 0; i < nprof; i++) {
+		if (dsim_board_mcuboot(&b, prof[i], err, sizeof(err)) != 0) {
+			return dsim_fail(json, command, DSIM_EXIT_USAGE, "--mcuboot %s: %s",
+					 prof[i], err);
+		}
 	}
 	bool existed = stat(dir, &st) == 0;
 
@@ -293,19 +317,43 @@ static int cmd_init(struct args *a)
 
 static int cmd_detect(struct args *a)
 {
+	static struct dsim_boot_ctx bc;
+	struct dsim_boot_opts bo = {0};
 	const char *src = NULL;
+	bool judge = false;
 
 	for (a->i = 2; a->i < a->argc; a->i++) {
-		if (!strcmp(a->argv[a->i], "--json")) {
+		const char *o = a->argv[a->i];
+		bool ok = true;
+
+		if (!strcmp(o, "--json")) {
 			continue;
-		} else if (!src) {
-			src = a->argv[a->i];
+		} else if (!strcmp(o, "--board")) {
+			ok = (bo.board = value(a)) != NULL;
+		} else if (!strcmp(o, "--layout")) {
+			ok = (bo.layout = value(a)) != NULL;
+		} else if (!strcmp(o, "--image")) {
+			ok = (bo.image = value(a)) != NULL;
+		} else if (!strcmp(o, "--mcuboot")) {
+			ok = bo.nprof < 16 && (bo.prof[bo.nprof++] = value(a)) != NULL;
+		} else if (!strcmp(o, "--key")) {
+			ok = bo.nkeys < DSIM_MAX_KEYS && (bo.keys[bo.nkeys++] = value(a)) != NULL;
+		} else if (!src && o[0] != '-') {
+			src = o;
+			continue;
 		} else {
 			return bad_usage("detect: unexpected argument");
 		}
+		if (!ok) {
+			return bad_usage("detect: an option's value is missing (or too many)");
+		}
+		judge = true;
 	}
 	if (!src) {
 		return bad_usage("detect ARTIFACT");
+	}
+	if (bo.board && bo.layout) {
+		return bad_usage("detect: --board or --layout, not both");
 	}
 	char err[256] = "";
 	uint64_t total = 0;
@@ -328,9 +376,16 @@ static int cmd_detect(struct args *a)
 		return dsim_fail(json, command, DSIM_EXIT_DEVICE, "%s: %s", src,
 				 buf ? err : "out of memory");
 	}
-	int code = dsim_detect(buf, len, json, stdout);
+	if (judge && dsim_boot_setup(&bc, &bo, err, sizeof(err)) != 0) {
+		free(buf);
+		return dsim_fail(json, command, DSIM_EXIT_USAGE, "%s", err);
+	}
+	int code = dsim_detect_boot(buf, len, judge ? &bc.boot : NULL, json, stdout);
 
 	free(buf);
+	if (judge) {
+		dsim_boot_free(&bc);
+	}
 	return code;
 }
 
@@ -531,11 +586,22 @@ static int cmd_make(struct args *a, const char *cmd)
 		} else if (!strcmp(o, "--json")) {
 			continue;
 		} else if (!strcmp(o, "--size") || !strcmp(o, "--seed") || !strcmp(o, "--pad") ||
-			   !strcmp(o, "--sec-cnt") || !strcmp(o, "--header-size")) {
+			   !strcmp(o, "--sec-cnt") || !strcmp(o, "--header-size") ||
+			   !strcmp(o, "--flags") || !strcmp(o, "--tlv") ||
+			   !strcmp(o, "--prot-tlv")) {
 			if (num_opt(a, &v)) {
 				return bad_usage("bad number");
 			}
-			if (!strcmp(o, "--size")) {
+			if ((!strcmp(o, "--tlv") || !strcmp(o, "--prot-tlv")) && v > 0xffff) {
+				return bad_usage("--tlv TYPE: 0..0xffff");
+			}
+			if (!strcmp(o, "--flags")) {
+				p.flags = (uint32_t)v;
+			} else if (!strcmp(o, "--tlv")) {
+				p.tlv = 0x10000u | (uint32_t)v;
+			} else if (!strcmp(o, "--prot-tlv")) {
+				p.prot_tlv = 0x10000u | (uint32_t)v;
+			} else if (!strcmp(o, "--size")) {
 				p.size = (uint32_t)v;
 			} else if (!strcmp(o, "--seed")) {
 				p.seed = (uint32_t)v;

@@ -329,6 +329,17 @@ int dsim_mkimage(const struct dsim_mkimage *p, const char *path, char *err, size
 	ip.slot_size = p->pad_to;
 	ip.max_align = 8;
 	ip.confirm = p->confirm;
+	ip.flags = p->flags;
+	static const uint8_t tlv_value[4];
+	const struct mcuboot_img_tlv prot = {(uint16_t)p->prot_tlv, sizeof(tlv_value), tlv_value};
+
+	if (p->prot_tlv != 0) {
+		ip.custom = &prot;
+		ip.custom_count = 1;
+	}
+	if (p->tlv != 0 && p->pad_to != 0) {
+		return fail(err, err_len, -EINVAL, "--tlv: not with --pad");
+	}
 	if (p->key_path != NULL) {
 		rc = load_signer(p->key_path, &signer, err, err_len);
 		if (rc != 0) {
@@ -365,6 +376,11 @@ int dsim_mkimage(const struct dsim_mkimage *p, const char *path, char *err, size
 	if (rc != 0) {
 		rc = fail(err, err_len, rc, "building the image failed (%s)",
 			  rc == -ENOTSUP ? "signature algorithm not supported" : strerror(-rc));
+		goto done;
+	}
+	if (p->tlv != 0 && mcuboot_img_append_tlv(out, cap, &out_len, (uint16_t)p->tlv, tlv_value,
+						  sizeof(tlv_value)) != 0) {
+		rc = fail(err, err_len, -ENOSPC, "--tlv: no room");
 		goto done;
 	}
 	rc = write_file(path, out, out_len, 0644, false);

@@ -52,56 +52,91 @@ static void version_str(const struct dfu_mcuboot_info *i, char *b, size_t n)
 	snprintf(b, n, "%u.%u.%u+%" PRIu32, i->major, i->minor, i->revision, i->build);
 }
 
+/* " (check RULE: why)" for a rule. */
+static const char *because(const char *rule, char *b, size_t n)
+{
+	snprintf(b, n, "check %s: %s", rule, dsim_mcuboot_rule_text(rule));
+	return b;
+}
+
 const char *dsim_pair_outcome(const struct dsim_device *d, unsigned i,
-			      const struct dfu_mcuboot_pair_state *st, char *buf, size_t len)
+			      const struct dsim_pair_view *v, char *buf, size_t len)
 {
 	const struct dsim_pair_desc *p = &d->board.pair[i];
-	char v[40] = "", pv[40] = "";
+	const struct dfu_mcuboot_pair_state *st = &v->st;
+	char sv[40] = "", pv[40] = "", why[200] = "", boots[300];
 	bool copy = p->install == DSIM_INSTALL_COPY;
 	bool over = copy || p->mode == DFU_MCUBOOT_OVERWRITE;
 
 	if (st->secondary.present) {
-		version_str(&st->secondary.info, v, sizeof(v));
+		version_str(&st->secondary.info, sv, sizeof(sv));
 	}
 	if (st->primary.present) {
 		version_str(&st->primary.info, pv, sizeof(pv));
 	}
-	switch (st->swap) {
-	case DFU_MCUBOOT_SWAP_TEST:
-	case DFU_MCUBOOT_SWAP_PERM:
-		if (!st->will_install) {
-			snprintf(buf, len,
-				 "MCUboot finds an upgrade request but the secondary image fails "
-				 "its checks: it erases it and boots %s",
-				 st->primary.present ? pv : "nothing (no valid image)");
-		} else if (copy) {
+	/* What runs afterwards when nothing is installed. */
+	if (v->primary_ok) {
+		snprintf(boots, sizeof(boots), "boots %s%s", pv,
+			 st->revert_guard ? " (a test image, not yet confirmed)" : "");
+	} else if (v->primary_empty) {
+		snprintf(boots, sizeof(boots),
+			 "no bootable image in the primary slot: the boot fails");
+	} else {
+		snprintf(boots, sizeof(boots),
+			 "the primary %s fails validation (%s): the boot fails (the primary is "
+			 "not erased)",
+			 pv[0] ? pv : "image", because(v->primary_rule, why, sizeof(why)));
+	}
+	switch (v->action) {
+	case DSIM_ACT_INSTALL:
+		if (copy) {
 			snprintf(buf, len,
 				 "MCUboot copies %s over the %s core's flash (network core "
 				 "update: copied, not swapped; no revert)",
-				 v, p->name);
+				 sv, p->name);
 		} else if (over) {
-			snprintf(buf, len, "MCUboot overwrites the primary with %s (no revert)", v);
+			snprintf(buf, len, "MCUboot overwrites the primary with %s (no revert)",
+				 sv);
 		} else if (st->swap == DFU_MCUBOOT_SWAP_TEST) {
 			snprintf(buf, len,
 				 "MCUboot swaps in %s as a test: it runs once and is reverted to "
 				 "%s on the next reset unless it confirms itself",
-				 v, st->primary.present ? pv : "the old image");
+				 sv, st->primary.present ? pv : "the old image");
 		} else {
-			snprintf(buf, len, "MCUboot swaps in %s permanently", v);
+			snprintf(buf, len, "MCUboot swaps in %s permanently", sv);
 		}
 		break;
-	case DFU_MCUBOOT_SWAP_REVERT:
+	case DSIM_ACT_BOOTSTRAP:
+		snprintf(buf, len,
+			 "MCUboot (bootstrap) copies %s into the empty primary slot, no request "
+			 "needed",
+			 sv);
+		break;
+	case DSIM_ACT_REVERT:
 		snprintf(buf, len,
 			 "MCUboot reverts: the test image %s was not confirmed, %s comes back", pv,
-			 st->secondary.present ? v : "the previous image");
+			 st->secondary.present ? sv : "the previous image");
+		break;
+	case DSIM_ACT_NO_HEADERS:
+		snprintf(buf, len,
+			 "MCUboot finds an upgrade request but cannot read the primary's header "
+			 "(empty primary, %s without bootstrap): it installs nothing, erases "
+			 "nothing, and the boot fails",
+			 p->mode == DFU_MCUBOOT_SWAP_OFFSET ? "swap-offset" : "swap-move");
+		break;
+	case DSIM_ACT_SCRAMBLE_TRAILER:
+		snprintf(buf, len,
+			 "MCUboot finds an upgrade request but no bootable image (%s): it erases "
+			 "the secondary's trailer sectors and %s",
+			 because(v->check, why, sizeof(why)), boots);
+		break;
+	case DSIM_ACT_SCRAMBLE:
+		snprintf(buf, len, "MCUboot refuses the secondary image (%s): it erases it and %s",
+			 because(v->check, why, sizeof(why)), boots);
 		break;
 	default:
-		if (st->primary.present) {
-			snprintf(buf, len, "boots %s%s", pv,
-				 st->revert_guard ? " (a test image, not yet confirmed)" : "");
-		} else {
-			snprintf(buf, len, "no bootable image in the primary slot");
-		}
+		snprintf(buf, len, "%s", boots);
+		break;
 	}
 	return buf;
 }
@@ -291,39 +326,54 @@ int dsim_status(struct dsim_device *d, bool json, FILE *f)
 	}
 	for (unsigned i = 0; i < d->board.pair_count; i++) {
 		const struct dsim_pair_desc *p = &d->board.pair[i];
-		struct dfu_mcuboot_pair_state st;
-		char next[256];
-		int err = dfu_mcuboot_state(&d->mcuboot, (int)i, &st);
+		struct dsim_pair_view v;
+		const struct dfu_mcuboot_pair_state *stp = &v.st;
+		char next[512];
+		int err = dsim_pair_view(d, i, &v);
 
 		if (err) {
 			fprintf(stderr, "dfu-sim: image %u: %s\n", i, dfu_errno_name(err));
 			code = DSIM_EXIT_DEVICE;
 			continue;
 		}
-		dsim_pair_outcome(d, i, &st, next, sizeof(next));
+		dsim_pair_outcome(d, i, &v, next, sizeof(next));
 		if (json) {
 			fprintf(f, "%s{\"image\":%u,\"name\":", i ? "," : "", i);
 			dsim_json_str(f, p->name);
 			fprintf(f, ",\"mode\":\"%s\",\"install\":\"%s\",\"primary\":",
 				mode_name(p->mode),
 				p->install == DSIM_INSTALL_COPY ? "copy" : "swap");
-			slot_json(f, d, &p->primary, &st.primary);
+			slot_json(f, d, &p->primary, &stp->primary);
 			fprintf(f, ",\"secondary\":");
-			slot_json(f, d, &p->secondary, &st.secondary);
+			slot_json(f, d, &p->secondary, &stp->secondary);
 			fprintf(f, ",\"request\":\"%s\",\"will_install\":%s,\"on_reset\":",
-				swap_name(st.swap), st.will_install ? "true" : "false");
+				swap_name(stp->swap), stp->will_install ? "true" : "false");
 			dsim_json_str(f, next);
-			dsim_delta_status(d, i, &st, true, f);
+			fprintf(f, ",\"primary_valid\":%s,\"boot_fails\":%s",
+				v.primary_ok ? "true" : "false", v.boot_fails ? "true" : "false");
+			if (v.primary_rule != NULL) {
+				fprintf(f, ",\"primary_check\":");
+				dsim_json_str(f, v.primary_rule);
+			}
+			if (v.check != NULL) {
+				fprintf(f, ",\"check\":");
+				dsim_json_str(f, v.check);
+			}
+			dsim_delta_status(d, i, stp, true, f);
 			fprintf(f, "}");
 			continue;
 		}
 		fprintf(f, "  image %u \"%s\" (%s%s)\n", i, p->name, mode_name(p->mode),
 			p->install == DSIM_INSTALL_COPY ? ", copied to its core" : "");
-		slot_text(f, "primary", d, &p->primary, &st.primary);
-		slot_text(f, "secondary", d, &p->secondary, &st.secondary);
-		fprintf(f, "    request: %s\n", swap_name(st.swap));
+		slot_text(f, "primary", d, &p->primary, &stp->primary);
+		slot_text(f, "secondary", d, &p->secondary, &stp->secondary);
+		if (!v.primary_ok && !v.primary_empty) {
+			fprintf(f, "    primary check: %s (%s)\n", v.primary_rule,
+				dsim_mcuboot_rule_text(v.primary_rule));
+		}
+		fprintf(f, "    request: %s\n", swap_name(stp->swap));
 		fprintf(f, "    on reset: %s\n", next);
-		dsim_delta_status(d, i, &st, false, f);
+		dsim_delta_status(d, i, stp, false, f);
 	}
 	if (json) {
 		fprintf(f, "]");

@@ -299,6 +299,7 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	uint32_t room = pair->secondary.size - l.image_offset; /* a padded file */
 
 	if (p->file_size > l.max_image_size && p->file_size != room) {
+		m->info.rule = DFU_MCUBOOT_RULE_IMAGE_SIZE;
 		return -EFBIG;
 	}
 	m->crypto = crypto;

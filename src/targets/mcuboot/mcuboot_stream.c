@@ -195,6 +195,7 @@ static int tlv_header(struct dfu_mcuboot *m)
 	switch (m->phase) {
 	case PHASE_PINFO:
 		if (a != MCUBOOT_TLV_PROT_INFO || b != m->info.prot_size) {
+			m->info.rule = DFU_MCUBOOT_RULE_TLV_INFO;
 			return -EBADMSG;
 		}
 		m->area_end = m->hashed_end;
