@@ -530,6 +530,16 @@ int mcuboot_sector0_check(const struct dfu_mcuboot_pair *pair)
 	return memcmp(b, magic, sizeof(b)) == 0 ? -ENOTEMPTY : 0;
 }
 
+/* Dependencies (2.10) once the pairs in ask are requested too, with those
+ * MCUboot will already upgrade: 0 or -ENOLINK (or a flash error). */
+static int deps_with(struct dfu_mcuboot *m, uint32_t ask)
+{
+	uint32_t install;
+	int err = mcuboot_installing(m, &install);
+
+	return err ? err : mcuboot_deps_check(m, install | ask);
+}
+
 static int schedule_one(struct dfu_mcuboot *m, uint8_t img, bool permanent, bool write)
 {
 	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[img];
@@ -556,6 +566,9 @@ static int schedule_one(struct dfu_mcuboot *m, uint8_t img, bool permanent, bool
 	}
 	if (err == 0 && (info.flags & MCUBOOT_F_NON_BOOTABLE)) {
 		err = -ENOEXEC;
+	}
+	if (err == 0 && write) {
+		err = deps_with(m, 1u << img);
 	}
 	if (err == 0 && write) {
 		err = dfu_mcuboot_trailer_request(pair, prof.image_number, permanent);
@@ -633,6 +646,11 @@ int dfu_mcuboot_schedule(struct dfu_mcuboot *m, int img_num, bool permanent)
 	}
 	if (present == 0) {
 		return -ENOENT;
+	}
+	int derr = deps_with(m, present);
+
+	if (derr) {
+		return derr;
 	}
 	for (uint8_t i = 0; i < n && i < 32; i++) {
 		if (present & (1u << i)) {

@@ -88,6 +88,20 @@ void mcuboot_bind_cfg(struct dfu_mcuboot *m);
  * image header magic. -ENOTEMPTY then, 0 (also in the other modes), or a
  * flash error. */
 int mcuboot_sector0_check(const struct dfu_mcuboot_pair *pair);
+/* The layout of a slot of pair img (which: 0 primary, 1 secondary) under
+ * the pair's profile (mcuboot_prof()). */
+int mcuboot_layout(const struct dfu_mcuboot *m, uint8_t img, int which,
+		   struct dfu_mcuboot_layout *l);
+
+/* Dependencies (2.10) when the pairs in install (bit i: pair i's secondary)
+ * are installed: 0 when all are met (or install is 0), -ENOLINK when one is
+ * unmet or malformed (MCUboot then installs nothing), or a flash error. */
+int mcuboot_deps_check(struct dfu_mcuboot *m, uint32_t install);
+
+/* The pairs MCUboot will upgrade from their trailers now (TEST, PERM,
+ * REVERT, and a secondary it does not refuse), as a bit mask. */
+int mcuboot_installing(struct dfu_mcuboot *m, uint32_t *mask);
+
 int mcuboot_keys_check(const struct dfu_mcuboot_cfg *cfg, const struct dfu_crypto *c);
 
 #endif /* MCUBOOT_INTERNAL_H_ */
