@@ -143,7 +143,7 @@ int mcuboot_secondary_check(struct dfu_mcuboot *m, uint8_t img, bool may_verify,
 	int err = mcuboot_prof(m, img, &prof);
 
 	if (err == 0) {
-		err = dfu_mcuboot_layout(pair, 1, &l);
+		err = dfu_mcuboot_layout_for(pair, &prof.build, 1, &l);
 	}
 	if (err) {
 		return err;
@@ -309,7 +309,7 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	if (pair == NULL) {
 		return -ENOENT;
 	}
-	err = dfu_mcuboot_layout(pair, 1, &l);
+	err = mcuboot_layout(m, (uint8_t)p->img_num, 1, &l);
 
 	if (err == 0) {
 		err = mcuboot_prof(m, (uint8_t)p->img_num, &m->prof);
@@ -506,7 +506,7 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 	struct dfu_mcuboot_layout l;
 	struct dfu_mcuboot_info saved = m->info;
 
-	err = dfu_mcuboot_layout(pair, 1, &l);
+	err = mcuboot_layout(m, m->pair, 1, &l);
 	if (err) {
 		return err;
 	}
@@ -547,7 +547,7 @@ static int mcuboot_reset(struct dfu_ctx *ctx)
 	struct dfu_mcuboot *m = dfu_ctx_target_state(ctx);
 	const struct dfu_mcuboot_pair *pair = mcuboot_pair_of(m, m->pair);
 	struct dfu_mcuboot_layout l;
-	int err = pair ? dfu_mcuboot_layout(pair, 1, &l) : -EINVAL;
+	int err = pair ? mcuboot_layout(m, m->pair, 1, &l) : -EINVAL;
 
 	if (err == 0) {
 		err = mcuboot_revert_guard(m, pair);

@@ -41,8 +41,10 @@ int mcuboot_layout(const struct dfu_mcuboot *m, uint8_t img, int which,
 		   struct dfu_mcuboot_layout *l)
 {
 	const struct dfu_mcuboot_pair *pair = mcuboot_pair_of(m, img);
+	struct dfu_mcuboot_pair_profile p;
+	int err = pair ? mcuboot_prof(m, img, &p) : -ENOENT;
 
-	return pair ? dfu_mcuboot_layout(pair, which, l) : -ENOENT;
+	return err ? err : dfu_mcuboot_layout_for(pair, &p.build, which, l);
 }
 
 int mcuboot_primary_info(struct dfu_mcuboot *m, uint8_t img, struct dfu_mcuboot_info *out)
