@@ -63,7 +63,12 @@
  *              image there, another digest; a new download's first byte and
  *              reset delete the record; without a store only the download
  *              completed in this boot counts), never a slot's leftover or an
- *              image written by someone else. They are all checked first,
+ *              image written by someone else, nor an image requested before
+ *              whose request is gone (MCUboot tested and reverted it; the
+ *              verified record is marked "requested" after each request,
+ *              docs/records.md; schedule_update(img) still asks again).
+ *              Dependencies between images are checked (-ENOLINK). The
+ *              pairs are all checked first,
  *              then each is requested in index order (not atomic across
  *              images: a power cut can leave some pairs requested and not
  *              others; each pair's request is itself all-or-nothing);
