@@ -26,6 +26,7 @@ static const struct {
 	E_(EINTR),     E_(ENXIO),        E_(E2BIG),        E_(ENOSYS),    E_(ECONNRESET),
 	E_(ENOTCONN),  E_(ECONNREFUSED), E_(EHOSTUNREACH), E_(ENOTEMPTY), E_(ENOTRECOVERABLE),
 	E_(EXDEV),     E_(ESPIPE),       E_(EOPNOTSUPP),   E_(EDEADLK),   E_(ENOBUFS),
+	E_(ENOLINK),
 #ifdef ESHUTDOWN /* newlib: only with __LINUX_ERRNO_EXTENSIONS__ */
 	E_(ESHUTDOWN),
 #endif

@@ -7,6 +7,8 @@
  *   - schedule(-1) requests exactly the pairs whose download completed and
  *     verified through this library and was neither installed nor reset
  *     since, never a slot's leftover;
+ *   - schedule(-1) does not ask again for an image whose request MCUboot
+ *     consumed (a reverted test swap brings the same image back);
  *   - reset() cancels a request at its first flash operation;
  *   - power cuts at every flash/store operation of schedule and reset, for
  *     swap-offset and multi-image: after each cut no request or exactly the
@@ -203,6 +205,71 @@ TEST(issue12_schedule_all_never_requests_the_image_a_swap_left)
 	mdev_destroy(&d);
 }
 
+/* What MCUboot leaves after a test swap it reverted: the same image back in
+ * the secondary, both trailers cleared. */
+static void test_swap_reverted(struct mdev *d, int pair)
+{
+	uint32_t n = d->pairs[pair].secondary.size;
+
+	memset(slot(d, pair, 1) + n - eb(d), 0xff, eb(d));
+	memset(slot(d, pair, 0) + d->pairs[pair].primary.size - eb(d), 0xff, eb(d));
+}
+
+TEST(issue12_schedule_all_does_not_request_again_an_image_mcuboot_reverted)
+{
+	const struct vec_image *a = vec_find("v06");
+	const struct vec_image *b = vec_find("v09");
+	struct mdev d;
+
+	CHECK(small_dev(&d) == 0);
+	CHECK_ERR(mdev_download(&d, 1, a->data, a->len, 100), 0);
+	CHECK_ERR(dfu_ctx_schedule_update(&d.ctx, 1), 0);
+	test_swap_reverted(&d, 1);
+	mdev_reboot(&d);
+	d.mcuboot.cfg.kv = &d.kv.dev;
+	CHECK_ERR(dfu_mcuboot_schedule(&d.mcuboot, -1, false), ENOENT);
+	CHECK_ERR(mdev_download(&d, 2, b->data, b->len, 100), 0);
+	CHECK_ERR(dfu_ctx_schedule_update(&d.ctx, -1), 0);
+	CHECK_EQ(swap_of(&d, 2), DFU_MCUBOOT_SWAP_TEST);
+	CHECK_EQ(swap_of(&d, 1), DFU_MCUBOOT_SWAP_NONE);
+	/* asked by number, it is requested again */
+	CHECK_ERR(dfu_mcuboot_schedule(&d.mcuboot, 1, false), 0);
+	CHECK_EQ(swap_of(&d, 1), DFU_MCUBOOT_SWAP_TEST);
+	mdev_destroy(&d);
+}
+
+TEST(schedule_all_requests_again_a_pending_request_after_a_reboot)
+{
+	const struct vec_image *a = vec_find("v06");
+	struct mdev d;
+
+	CHECK(small_dev(&d) == 0);
+	CHECK_ERR(mdev_download(&d, 1, a->data, a->len, 100), 0);
+	CHECK_ERR(dfu_ctx_schedule_update(&d.ctx, -1), 0);
+	mdev_reboot(&d); /* MCUboot did not run yet: the request is there */
+	d.mcuboot.cfg.kv = &d.kv.dev;
+	CHECK_ERR(dfu_mcuboot_schedule(&d.mcuboot, -1, false), 0);
+	CHECK_ERR(dfu_mcuboot_schedule(&d.mcuboot, -1, true), EALREADY);
+	CHECK_EQ(swap_of(&d, 1), DFU_MCUBOOT_SWAP_TEST);
+	mdev_destroy(&d);
+}
+
+TEST(verified_record_is_marked_requested_by_schedule_and_version_1_still_reads)
+{
+	const struct vec_image *a = vec_find("v06");
+	struct mdev d;
+	uint8_t r[48];
+
+	CHECK(small_dev(&d) == 0);
+	CHECK_ERR(mdev_download(&d, 1, a->data, a->len, 100), 0);
+	CHECK_EQ(d.kv.dev.read(d.kv.dev.ctx, "mcuboot/v01", r, sizeof(r)), 48);
+	CHECK_EQ(r[0], 1); /* version 1: verified */
+	CHECK_ERR(dfu_ctx_schedule_update(&d.ctx, 1), 0);
+	CHECK_EQ(d.kv.dev.read(d.kv.dev.ctx, "mcuboot/v01", r, sizeof(r)), 48);
+	CHECK_EQ(r[0], 2); /* requested */
+	mdev_destroy(&d);
+}
+
 TEST(schedule_all_never_requests_an_image_written_by_someone_else)
 {
 	const struct vec_image *a = vec_find("v06");
@@ -387,6 +454,24 @@ static const char *finish(const struct sweep *c)
 		snprintf(why, sizeof(why), "flash rule violation: %s", dev.flash.last_violation);
 		return why;
 	}
+	if (!c->reset) {
+		/* MCUboot tests and reverts every request: schedule(-1) must
+		 * not ask for any of them again (the requested mark survived
+		 * the cut, or the rerun wrote it). */
+		for (int p = 0; p < 3; p++) {
+			if ((asked(c) >> p) & 1u) {
+				test_swap_reverted(&dev, p);
+			}
+		}
+		mdev_reboot(&dev);
+		dev.mcuboot.cfg.kv = &dev.kv.dev;
+		err = dfu_mcuboot_schedule(&dev.mcuboot, -1, false);
+		if (err != -ENOENT) {
+			snprintf(why, sizeof(why), "after revert: schedule(-1) %s",
+				 dfu_errno_name(err));
+			return why;
+		}
+	}
 	return NULL;
 }
 
@@ -477,6 +562,9 @@ TEST_MAIN(RUN(case22_offset_header_magic_in_sector0_refuses_schedule);
 	  RUN(offset_upgrade_after_a_swap_downloads_and_schedules);
 	  RUN(offset_schedule_all_after_the_swap_requests_nothing);
 	  RUN(issue12_schedule_all_never_requests_the_image_a_swap_left);
+	  RUN(issue12_schedule_all_does_not_request_again_an_image_mcuboot_reverted);
+	  RUN(schedule_all_requests_again_a_pending_request_after_a_reboot);
+	  RUN(verified_record_is_marked_requested_by_schedule_and_version_1_still_reads);
 	  RUN(schedule_all_never_requests_an_image_written_by_someone_else);
 	  RUN(schedule_all_skips_a_pair_reset_since_its_download);
 	  RUN(reset_cancels_the_request_at_its_first_flash_operation);

@@ -75,6 +75,9 @@ enum dfu_mcuboot_mode {
 	0x0040u                            /**< ..._SECURITY_COUNTER variant \
 						(with DFU_MCUBOOT_P_DOWNGRADE). */
 #define DFU_MCUBOOT_P_BUILD_NUMBER 0x0080u /**< MCUBOOT_VERSION_CMP_USE_BUILD_NUMBER. */
+#define DFU_MCUBOOT_P_ENC_AES256                    \
+	0x0200u /**< MCUBOOT_AES_256: with ENCRYPT, \
+		     32-byte trailer key slots (else 16). */
 #define DFU_MCUBOOT_P_HW_ROLLBACK                     \
 	0x0100u /**< MCUBOOT_HW_ROLLBACK_PROT: every  \
 		     SEC_CNT TLV >= security_counter, \
@@ -223,9 +226,11 @@ struct dfu_mcuboot_layout {
  *                  = 3 (move, scratch), 2 (offset), 0 (overwrite-only keeps
  *                  no swap status), w = the larger write block of the two
  *                  slots' devices;
- *   trailer info = 4A (+ A in offset mode) + ALIGN_UP(16, A).
- * Encryption key fields are not counted: encrypted-image trailers are not
- * supported.
+ *   trailer info = 4A (+ A in offset mode) + ALIGN_UP(16, A), + two key
+ *                  slots of ALIGN_UP(16, A) (ALIGN_UP(32, A) with
+ *                  DFU_MCUBOOT_P_ENC_AES256) when the pair's own .profile
+ *                  has DFU_MCUBOOT_P_ENCRYPT (dfu_mcuboot_layout_for():
+ *                  the given build's features instead).
  *
  * max_image_size (T = ALIGN_UP(trailer_size, sector), Np/Ns = sectors):
  *   move:      min(Np*sec - T - sec, Ns*sec - T)
@@ -239,6 +244,20 @@ struct dfu_mcuboot_layout {
  */
 int dfu_mcuboot_layout(const struct dfu_mcuboot_pair *pair, int which,
 		       struct dfu_mcuboot_layout *out);
+
+/**
+ * dfu_mcuboot_layout() under the bootloader build `build` (NULL = the
+ * pair's .profile, NULL = the default): with DFU_MCUBOOT_P_ENCRYPT the
+ * trailer holds the two encryption key slots too (sheet 3.1), so
+ * trailer_size grows and max_image_size may shrink by a sector. The MCUboot
+ * target passes the profile it judges the pair by (cfg flags mapped:
+ * DFU_MCUBOOT_ALLOW_UNVERIFIED = ENCRYPT). The trailer helpers below
+ * (erase, request, confirm) use dfu_mcuboot_layout(): their field offsets
+ * do not depend on the key slots.
+ */
+int dfu_mcuboot_layout_for(const struct dfu_mcuboot_pair *pair,
+			   const struct dfu_mcuboot_profile *build, int which,
+			   struct dfu_mcuboot_layout *out);
 
 /** Magic / flag states, values as bootutil's. */
 enum dfu_mcuboot_tstate {

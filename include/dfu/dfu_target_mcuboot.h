@@ -63,7 +63,12 @@
  *              image there, another digest; a new download's first byte and
  *              reset delete the record; without a store only the download
  *              completed in this boot counts), never a slot's leftover or an
- *              image written by someone else. They are all checked first,
+ *              image written by someone else, nor an image requested before
+ *              whose request is gone (MCUboot tested and reverted it; the
+ *              verified record is marked "requested" after each request,
+ *              docs/records.md; schedule_update(img) still asks again).
+ *              Dependencies between images are checked (-ENOLINK). The
+ *              pairs are all checked first,
  *              then each is requested in index order (not atomic across
  *              images: a power cut can leave some pairs requested and not
  *              others; each pair's request is itself all-or-nothing);
@@ -153,6 +158,14 @@
  *             never requested).
  *   -EALREADY schedule asks for a request other than the one pending
  *             (permanent after test, or test after permanent).
+ *   -ENOLINK  schedule: once this request is written, a dependency of the
+ *             images MCUboot would install (this one, the others requested
+ *             in the same call, and those already requested in their
+ *             trailers) would be unmet or malformed (a protected DEPENDENCY
+ *             TLV of another length than 12, or naming an image the board
+ *             does not have; also in a one-image board, which MCUboot
+ *             itself does not check). MCUboot would then install nothing.
+ *             Nothing is written.
  *   -EBUSY    revert guard (above).
  *   -ENOTEMPTY schedule, swap-offset: the secondary's sector 0 holds an
  *             image header magic (a download through this library clears it).
@@ -340,16 +353,50 @@ struct dfu_mcuboot_slot_state {
 	struct dfu_mcuboot_trailer trailer; /**< Decoded trailer. */
 };
 
-struct dfu_mcuboot_pair_state {
-	struct dfu_mcuboot_slot_state primary;
-	struct dfu_mcuboot_slot_state secondary;
-	uint8_t swap;         /**< enum dfu_mcuboot_swap from the trailers. */
-	uint8_t will_install; /**< swap is TEST/PERM and the secondary would
-				   pass the bootloader's checks we can do. */
-	uint8_t revert_guard; /**< The secondary holds a revert copy. */
+/** Why a requested secondary will not be installed
+ *  (dfu_mcuboot_pair_state.hold). */
+enum dfu_mcuboot_hold {
+	DFU_MCUBOOT_HOLD_NONE = 0,   /**< Installs, or nothing requested. */
+	DFU_MCUBOOT_HOLD_SECONDARY,  /**< The secondary fails a check (MCUboot
+					  erases it). */
+	DFU_MCUBOOT_HOLD_PRIMARY,    /**< Swap-move / swap-offset without a
+					  primary header: nothing installed. */
+	DFU_MCUBOOT_HOLD_SECTOR0,    /**< Swap-offset: a header magic in the
+					  secondary's sector 0 (MCUboot erases
+					  the slot). */
+	DFU_MCUBOOT_HOLD_DEPENDENCY, /**< A dependency of the images to be
+					  installed is unmet or malformed (sheet
+					  2.10): no image is installed, nothing
+					  is erased, the requests stay. */
 };
 
-/** Report pair img_num's state. -ENOENT unknown pair; flash errors. */
+struct dfu_mcuboot_pair_state {
+	struct dfu_mcuboot_slot_state primary; /**< verified: the outcome of the
+						    primary's validation (hash) when
+						    the profile validates it. */
+	struct dfu_mcuboot_slot_state secondary;
+	uint8_t swap;          /**< enum dfu_mcuboot_swap from the trailers. */
+	uint8_t will_install;  /**< swap is TEST/PERM (or bootstrap) and the
+				    secondary would pass the bootloader's checks
+				    we can do, dependencies included. */
+	uint8_t revert_guard;  /**< The secondary holds a revert copy. */
+	uint8_t hold;          /**< enum dfu_mcuboot_hold: why a TEST/PERM request
+				    does not install. */
+	uint8_t primary_valid; /**< The primary passes what MCUboot checks before
+				    booting it: with validate-primary (the
+				    default) its header, TLVs, hash, signature
+				    (configured keys) and security counter;
+				    without, its header magic. Assumed 1 while a
+				    download is in progress on this target (the
+				    staging buffer is busy). */
+	uint8_t boot_fails;    /**< Nothing is installed or reverted and the
+				    primary is not valid: MCUboot will not boot
+				    this image (sheet 3.6, 3.7). */
+};
+
+/** Report pair img_num's state. -ENOENT unknown pair; flash errors.
+ *  Reads every pair's trailers (dependencies); with validate-primary (or
+ *  bootstrap) also reads the primary image once to hash it. */
 int dfu_mcuboot_state(struct dfu_mcuboot *m, int img_num, struct dfu_mcuboot_pair_state *out);
 
 /** What the current (or last) download has learned about its image. */

@@ -1,6 +1,6 @@
 /*
  * MCUboot target (see include/dfu/dfu_target_mcuboot.h): ops table, verified
- * record, schedule, confirm, state, reset, upgradable bootloader helpers.
+ * record, init, write, done, reset (schedule: mcuboot_schedule.c).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -11,10 +11,6 @@
 #include "dfu_util.h"
 #include "mcuboot_image.h"
 #include "mcuboot_internal.h"
-
-/* Verified record, version 1 (docs/records.md), 48 bytes. */
-#define VREC_VERSION 1u
-#define VREC_SIZE 48u
 
 const struct dfu_mcuboot_pair *mcuboot_pair_of(const struct dfu_mcuboot *m, int img)
 {
@@ -31,7 +27,7 @@ static uint32_t image_base(const struct dfu_mcuboot_pair *pair, const struct dfu
 
 /* Primary magic good, copy_done set, image_ok unset: the secondary holds
  * the copy MCUboot reverts to (swap modes only). */
-static int revert_guard(const struct dfu_mcuboot *m, const struct dfu_mcuboot_pair *pair)
+int mcuboot_revert_guard(const struct dfu_mcuboot *m, const struct dfu_mcuboot_pair *pair)
 {
 	struct dfu_mcuboot_trailer t;
 
@@ -49,21 +45,57 @@ static int revert_guard(const struct dfu_mcuboot *m, const struct dfu_mcuboot_pa
 		       : 0;
 }
 
-static const struct dfu_kv *kv_of(const struct dfu_mcuboot *m)
+/* Read pair's verified record: its version (VREC_VERSION or
+ * VREC_REQUESTED) when it is there and intact, 0 when not, or a store
+ * error. */
+int mcuboot_vrec_read(const struct dfu_mcuboot *m, uint8_t pair, uint8_t r[VREC_SIZE])
 {
-	return m->scfg.kv;
-}
-
-static int vrec_store(struct dfu_mcuboot *m, uint8_t pair, uint32_t base,
-		      const struct dfu_mcuboot_info *info)
-{
-	const struct dfu_kv *kv = kv_of(m);
-	uint8_t r[VREC_SIZE] = {VREC_VERSION, pair, info->hash, info->signature};
+	const struct dfu_kv *kv = mcuboot_kv(m);
 	char key[DFU_MCUBOOT_KEY_LEN];
 
 	if (kv == NULL) {
 		return 0;
 	}
+	mcuboot_vkey(key, pair);
+	int n = kv->read(kv->ctx, key, r, VREC_SIZE);
+
+	if (n < 0) {
+		return n == -ENOENT ? 0 : n;
+	}
+	return n == (int)VREC_SIZE && (r[0] == VREC_VERSION || r[0] == VREC_REQUESTED) &&
+			       r[1] == pair && dfu_get_le32(&r[44]) == dfu_crc32(0, r, 44)
+		       ? r[0]
+		       : 0;
+}
+
+static bool vrec_matches(const uint8_t r[VREC_SIZE], uint32_t base,
+			 const struct dfu_mcuboot_info *info)
+{
+	return dfu_get_le32(&r[4]) == info->tlv_end && dfu_get_le32(&r[8]) == base &&
+	       memcmp(&r[12], info->digest, DFU_SHA256_SIZE) == 0;
+}
+
+/* Store the verified record of the image described by info; a requested
+ * mark of the same image is kept (a re-verification does not undo it). */
+static int vrec_store(struct dfu_mcuboot *m, uint8_t pair, uint32_t base,
+		      const struct dfu_mcuboot_info *info)
+{
+	const struct dfu_kv *kv = mcuboot_kv(m);
+	uint8_t r[VREC_SIZE];
+	char key[DFU_MCUBOOT_KEY_LEN];
+
+	if (kv == NULL) {
+		return 0;
+	}
+	int v = mcuboot_vrec_read(m, pair, r);
+
+	if (v < 0) {
+		return v;
+	}
+	r[0] = v == VREC_REQUESTED && vrec_matches(r, base, info) ? VREC_REQUESTED : VREC_VERSION;
+	r[1] = pair;
+	r[2] = info->hash;
+	r[3] = info->signature;
 	dfu_put_le32(&r[4], info->tlv_end);
 	dfu_put_le32(&r[8], base);
 	memcpy(&r[12], info->digest, DFU_SHA256_SIZE);
@@ -111,35 +143,27 @@ int mcuboot_secondary_check(struct dfu_mcuboot *m, uint8_t img, bool may_verify,
 	int err = mcuboot_prof(m, img, &prof);
 
 	if (err == 0) {
-		err = dfu_mcuboot_layout(pair, 1, &l);
+		err = dfu_mcuboot_layout_for(pair, &prof.build, 1, &l);
 	}
 	if (err) {
 		return err;
 	}
 	struct mcuboot_verify_args a = vargs(m, pair, &l, &prof);
-	const struct dfu_kv *kv = kv_of(m);
 	uint8_t r[VREC_SIZE];
-	int n = -ENOENT;
 
 	a.full = false;
 	err = mcuboot_verify(&a, info);
 	if (err) {
 		return err;
 	}
-	if (kv != NULL) {
-		char key[DFU_MCUBOOT_KEY_LEN];
+	int v = mcuboot_vrec_read(m, img, r);
 
-		mcuboot_vkey(key, img);
-		n = kv->read(kv->ctx, key, r, sizeof(r));
-		if (n < 0 && n != -ENOENT) {
-			return n;
-		}
+	if (v < 0) {
+		return v;
 	}
-	bool valid = n == (int)VREC_SIZE && r[0] == VREC_VERSION && r[1] == img &&
-		     dfu_get_le32(&r[44]) == dfu_crc32(0, r, 44);
+	bool valid = v != 0;
 
-	if (valid && dfu_get_le32(&r[4]) == info->tlv_end && dfu_get_le32(&r[8]) == a.base &&
-	    memcmp(&r[12], info->digest, DFU_SHA256_SIZE) == 0) {
+	if (valid && vrec_matches(r, a.base, info)) {
 		info->hash = r[2];
 		info->signature = r[3];
 		return 0;
@@ -285,13 +309,13 @@ static int mcuboot_init(struct dfu_ctx *ctx, const struct dfu_init_params *p)
 	if (pair == NULL) {
 		return -ENOENT;
 	}
-	err = dfu_mcuboot_layout(pair, 1, &l);
+	err = mcuboot_layout(m, (uint8_t)p->img_num, 1, &l);
 
 	if (err == 0) {
 		err = mcuboot_prof(m, (uint8_t)p->img_num, &m->prof);
 	}
 	if (err == 0) {
-		err = revert_guard(m, pair);
+		err = mcuboot_revert_guard(m, pair);
 	}
 	if (err) {
 		return err;
@@ -483,7 +507,7 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 	struct dfu_mcuboot_layout l;
 	struct dfu_mcuboot_info saved = m->info;
 
-	err = dfu_mcuboot_layout(pair, 1, &l);
+	err = mcuboot_layout(m, m->pair, 1, &l);
 	if (err) {
 		return err;
 	}
@@ -514,144 +538,6 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 	return vrec_store(m, m->pair, a.base, &m->info);
 }
 
-int mcuboot_sector0_check(const struct dfu_mcuboot_pair *pair)
-{
-	static const uint8_t magic[4] = {0x3d, 0xb8, 0xf3, 0x96}; /* IMAGE_MAGIC, LE */
-	const struct dfu_flash *f = pair->secondary.flash;
-	uint8_t b[4];
-
-	if (pair->mode != DFU_MCUBOOT_SWAP_OFFSET) {
-		return 0;
-	}
-	int err = f->read(f->ctx, pair->secondary.offset, b, sizeof(b));
-
-	if (err) {
-		return err;
-	}
-	return memcmp(b, magic, sizeof(b)) == 0 ? -ENOTEMPTY : 0;
-}
-
-static int schedule_one(struct dfu_mcuboot *m, uint8_t img, bool permanent, bool write)
-{
-	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[img];
-	struct dfu_mcuboot_pair_profile prof;
-	struct dfu_mcuboot_info info;
-	int err = mcuboot_prof(m, img, &prof);
-
-	if (err == 0) {
-		err = revert_guard(m, pair);
-	}
-	if (err == 0) {
-		err = mcuboot_sector0_check(pair);
-	}
-	if (err == 0) {
-		err = mcuboot_secondary_check(m, img, m->stream.status != DFU_STREAM_OPEN, &info,
-					      NULL);
-	}
-	if (err == 0) {
-		err = mcuboot_verdict(&info, m->cfg.key_count,
-				      (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0);
-	}
-	if (err == 0) {
-		err = mcuboot_downgrade(m, img, &info); /* against today's primary */
-	}
-	if (err == 0 && (info.flags & MCUBOOT_F_NON_BOOTABLE)) {
-		err = -ENOEXEC;
-	}
-	if (err == 0 && write) {
-		err = dfu_mcuboot_trailer_request(pair, prof.image_number, permanent);
-	}
-	return err;
-}
-
-/* Store and crypto for calls made without an init in this boot. */
-void mcuboot_bind_cfg(struct dfu_mcuboot *m)
-{
-	if (m->scfg.kv == NULL) {
-		m->scfg.kv = m->cfg.kv;
-	}
-	if (m->crypto == NULL) {
-		m->crypto = m->cfg.crypto;
-	}
-}
-
-/*
- * schedule(-1) requests only the pairs whose download completed and verified
- * through this library and was neither installed nor reset since: those
- * whose verified record ("mcuboot/vNN", written by done(true), removed by
- * the next download's first byte and by reset) matches the image in the
- * secondary (header sizes, base and SHA-256 TLV). A swap leaves the old
- * primary image there (another digest, or no header at the image start in
- * offset mode); overwrite-only erases it. Without a store, only the download
- * completed in this boot counts. 1 = yes, 0 = no, or an error.
- */
-static int completed_here(struct dfu_mcuboot *m, uint8_t img)
-{
-	struct dfu_mcuboot_info info;
-	bool stale = false;
-
-	if (kv_of(m) == NULL) {
-		return img == m->pair && m->stream.status == DFU_STREAM_COMPLETE;
-	}
-	int err = mcuboot_secondary_check(m, img, false, &info, &stale);
-
-	if (err == -ENOENT || err == -EBADMSG || err == -EFBIG) {
-		return 0; /* no image (or no header) at the image start */
-	}
-	if (err) {
-		return err;
-	}
-	return !stale && info.hash == DFU_MCUBOOT_CHECK_OK;
-}
-
-int dfu_mcuboot_schedule(struct dfu_mcuboot *m, int img_num, bool permanent)
-{
-	if (m == NULL || m->cfg.board == NULL || m->cfg.buf == NULL) {
-		return -EINVAL;
-	}
-	mcuboot_bind_cfg(m);
-	if (img_num != -1) {
-		return mcuboot_pair_of(m, img_num)
-			       ? schedule_one(m, (uint8_t)img_num, permanent, true)
-			       : -ENOENT;
-	}
-	uint8_t n = m->cfg.board->pair_count;
-	uint32_t present = 0;
-
-	for (uint8_t i = 0; i < n && i < 32; i++) {
-		int err = completed_here(m, i);
-
-		if (err == 0) {
-			continue; /* empty, a leftover, installed or reset */
-		}
-		if (err > 0) {
-			err = schedule_one(m, i, permanent, false);
-		}
-		if (err) {
-			return err;
-		}
-		present |= 1u << i;
-	}
-	if (present == 0) {
-		return -ENOENT;
-	}
-	for (uint8_t i = 0; i < n && i < 32; i++) {
-		if (present & (1u << i)) {
-			struct dfu_mcuboot_pair_profile prof;
-			int err = mcuboot_prof(m, i, &prof);
-
-			if (err == 0) {
-				err = dfu_mcuboot_trailer_request(&m->cfg.board->pairs[i],
-								  prof.image_number, permanent);
-			}
-			if (err) {
-				return err;
-			}
-		}
-	}
-	return 0;
-}
-
 static int mcuboot_schedule(struct dfu_ctx *ctx, int img_num)
 {
 	return dfu_mcuboot_schedule(dfu_ctx_target_state(ctx), img_num, false);
@@ -662,15 +548,15 @@ static int mcuboot_reset(struct dfu_ctx *ctx)
 	struct dfu_mcuboot *m = dfu_ctx_target_state(ctx);
 	const struct dfu_mcuboot_pair *pair = mcuboot_pair_of(m, m->pair);
 	struct dfu_mcuboot_layout l;
-	int err = pair ? dfu_mcuboot_layout(pair, 1, &l) : -EINVAL;
+	int err = pair ? mcuboot_layout(m, m->pair, 1, &l) : -EINVAL;
 
 	if (err == 0) {
-		err = revert_guard(m, pair);
+		err = mcuboot_revert_guard(m, pair);
 	}
 	if (err) {
 		return err;
 	}
-	const struct dfu_kv *kv = kv_of(m);
+	const struct dfu_kv *kv = mcuboot_kv(m);
 	char key[DFU_MCUBOOT_KEY_LEN];
 
 	/* The request goes first: a cut at any later operation leaves no

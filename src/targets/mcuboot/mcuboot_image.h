@@ -35,6 +35,7 @@
 #define MCUBOOT_TLV_RSA3072 0x23u
 #define MCUBOOT_TLV_ED25519 0x24u
 #define MCUBOOT_TLV_SIG_PURE 0x25u
+#define MCUBOOT_TLV_DEPENDENCY 0x40u
 #define MCUBOOT_TLV_SEC_CNT 0x50u
 
 static inline uint16_t mcuboot_le16(const uint8_t *p)
@@ -80,6 +81,13 @@ int mcuboot_hash_update(const struct dfu_crypto *c, struct dfu_sha256 *sw, const
 int mcuboot_hash_finish(const struct dfu_crypto *c, struct dfu_sha256 *sw,
 			uint8_t out[DFU_SHA256_SIZE]);
 
+struct mcuboot_verify_args;
+
+/* Called for each protected DEPENDENCY TLV met by the walk (value at off,
+ * image-relative, len bytes): 0 to go on, or an error that stops it. */
+typedef int (*mcuboot_dep_fn)(void *ctx, const struct mcuboot_verify_args *a, uint32_t off,
+			      uint16_t len);
+
 struct mcuboot_verify_args {
 	const struct dfu_flash *flash;
 	uint32_t base;    /* device offset of the image start */
@@ -101,6 +109,10 @@ struct mcuboot_verify_args {
 	/* Bytes readable from base (an NCS 2.x walk may read past the TLV
 	 * area); 0 = max_img. */
 	uint32_t read_limit;
+	/* Protected DEPENDENCY TLVs (2.10), also in a walk without the hash
+	 * (!full); NULL = not reported. */
+	mcuboot_dep_fn dep;
+	void *dep_ctx;
 };
 
 /**

@@ -51,6 +51,27 @@ static inline void mcuboot_vkey(char key[DFU_MCUBOOT_KEY_LEN], uint8_t pair)
 	mcuboot_key(key, 'v', pair);
 }
 
+/* Verified record (docs/records.md), 48 bytes: version 1 = verified;
+ * version 2 = the same record, and a request for this image was written
+ * since (marked after the request, so a marked record whose slot carries no
+ * request means MCUboot acted on it, or reset() cancelled it). */
+#define VREC_VERSION 1u
+#define VREC_REQUESTED 2u
+#define VREC_SIZE 48u
+
+static inline const struct dfu_kv *mcuboot_kv(const struct dfu_mcuboot *m)
+{
+	return m->scfg.kv;
+}
+
+/* Read pair's verified record: its version (VREC_VERSION or
+ * VREC_REQUESTED) when it is there and intact, 0 when not, or a store
+ * error. */
+int mcuboot_vrec_read(const struct dfu_mcuboot *m, uint8_t pair, uint8_t r[VREC_SIZE]);
+
+/* Revert guard (dfu_target_mcuboot.h): -EBUSY, 0 or a flash error. */
+int mcuboot_revert_guard(const struct dfu_mcuboot *m, const struct dfu_mcuboot_pair *pair);
+
 void mcuboot_parser_reset(struct dfu_mcuboot *m);
 
 /* Run n image bytes through the parser; replay = bytes read back from flash
@@ -88,6 +109,20 @@ void mcuboot_bind_cfg(struct dfu_mcuboot *m);
  * image header magic. -ENOTEMPTY then, 0 (also in the other modes), or a
  * flash error. */
 int mcuboot_sector0_check(const struct dfu_mcuboot_pair *pair);
+/* The layout of a slot of pair img (which: 0 primary, 1 secondary) under
+ * the pair's profile (mcuboot_prof()). */
+int mcuboot_layout(const struct dfu_mcuboot *m, uint8_t img, int which,
+		   struct dfu_mcuboot_layout *l);
+
+/* Dependencies (2.10) when the pairs in install (bit i: pair i's secondary)
+ * are installed: 0 when all are met (or install is 0), -ENOLINK when one is
+ * unmet or malformed (MCUboot then installs nothing), or a flash error. */
+int mcuboot_deps_check(struct dfu_mcuboot *m, uint32_t install);
+
+/* The pairs MCUboot will upgrade from their trailers now (TEST, PERM,
+ * REVERT, and a secondary it does not refuse), as a bit mask. */
+int mcuboot_installing(struct dfu_mcuboot *m, uint32_t *mask);
+
 int mcuboot_keys_check(const struct dfu_mcuboot_cfg *cfg, const struct dfu_crypto *c);
 
 #endif /* MCUBOOT_INTERNAL_H_ */

@@ -37,6 +37,16 @@ int mcuboot_prof(const struct dfu_mcuboot *m, uint8_t img, struct dfu_mcuboot_pa
 	return 0;
 }
 
+int mcuboot_layout(const struct dfu_mcuboot *m, uint8_t img, int which,
+		   struct dfu_mcuboot_layout *l)
+{
+	const struct dfu_mcuboot_pair *pair = mcuboot_pair_of(m, img);
+	struct dfu_mcuboot_pair_profile p;
+	int err = pair ? mcuboot_prof(m, img, &p) : -ENOENT;
+
+	return err ? err : dfu_mcuboot_layout_for(pair, &p.build, which, l);
+}
+
 int mcuboot_primary_info(struct dfu_mcuboot *m, uint8_t img, struct dfu_mcuboot_info *out)
 {
 	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[img];
@@ -225,21 +235,86 @@ int dfu_mcuboot_confirm(struct dfu_mcuboot *m, int img_num)
 	return pair ? dfu_mcuboot_trailer_confirm(pair) : -ENOENT;
 }
 
+/* Primary header magic as read: erased, IMAGE_MAGIC, or anything else. */
+enum { PRI_ERASED, PRI_MAGIC, PRI_GARBAGE };
+
 static int primary_state(const struct dfu_mcuboot_pair *pair,
 			 const struct dfu_mcuboot_pair_profile *prof,
-			 struct dfu_mcuboot_slot_state *s)
+			 struct dfu_mcuboot_slot_state *s, int *magic)
 {
+	const struct dfu_flash *f = pair->primary.flash;
 	uint8_t b[MCUBOOT_HDR_SIZE];
-	int err = pair->primary.flash->read(pair->primary.flash->ctx, pair->primary.offset, b,
-					    sizeof(b));
+	int err = f->read(f->ctx, pair->primary.offset, b, sizeof(b));
 
 	if (err == 0) {
 		s->present = mcuboot_hdr_check(b, pair->primary.size, 0, prof, true, &s->info) == 0
 				     ? 1
 				     : 0;
+		*magic = mcuboot_le16(b) == 0xb83du && mcuboot_le16(&b[2]) == 0x96f3u ? PRI_MAGIC
+			 : b[0] == f->erase_value && b[1] == f->erase_value &&
+					 b[2] == f->erase_value && b[3] == f->erase_value
+				 ? PRI_ERASED
+				 : PRI_GARBAGE;
 		err = dfu_mcuboot_trailer_read(pair, 0, &s->trailer);
 	}
 	return err;
+}
+
+/*
+ * Validate-primary (3.7): the primary judged by the same verifier as a
+ * download (mcuboot_verify() over flash: header, TLVs, hash, signature with
+ * the configured keys, security counter), as MCUboot does before booting
+ * it; bootstrap validates it too (3.6). *valid: it passes (NON_BOOTABLE
+ * does not). Without validate-primary and bootstrap: its header magic. Not done while a download is
+ * in progress (the staging buffer is the verifier's scratch): assumed valid.
+ */
+static int primary_check(struct dfu_mcuboot *m, uint8_t img,
+			 const struct dfu_mcuboot_pair_profile *prof, int magic,
+			 struct dfu_mcuboot_slot_state *s, bool *valid)
+{
+	const struct dfu_mcuboot_pair *pair = &m->cfg.board->pairs[img];
+	const uint32_t f = prof->build.features;
+	const bool allow_enc = (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0;
+	struct dfu_mcuboot_layout l;
+	struct dfu_mcuboot_info info;
+
+	*valid = magic == PRI_MAGIC;
+	if (magic != PRI_MAGIC || m->stream.status == DFU_STREAM_OPEN ||
+	    ((f & DFU_MCUBOOT_P_NO_VALIDATE_PRIMARY) && !(f & DFU_MCUBOOT_P_BOOTSTRAP))) {
+		return 0;
+	}
+	int err = mcuboot_layout(m, img, 0, &l);
+
+	if (err) {
+		return err;
+	}
+	struct mcuboot_verify_args a = {
+		.flash = pair->primary.flash,
+		.base = pair->primary.offset,
+		.max_img = l.max_image_size,
+		.scratch = m->cfg.buf,
+		.scratch_len = m->cfg.buf_len,
+		.crypto = m->crypto,
+		.sha = &m->sha,
+		.keys = m->cfg.keys,
+		.key_count = m->cfg.key_count,
+		.allow_enc = allow_enc,
+		.full = true,
+		.prof = prof,
+	};
+
+	err = mcuboot_verify(&a, &info);
+	if (err == 0) {
+		s->verified = info.hash;
+		*valid = mcuboot_verdict(&info, m->cfg.key_count, allow_enc) == 0 &&
+			 !(info.flags & MCUBOOT_F_NON_BOOTABLE);
+	} else if (err == -ENOENT || err == -EBADMSG || err == -EFBIG || err == -ENOTSUP) {
+		s->verified = DFU_MCUBOOT_CHECK_BAD;
+		*valid = false;
+	} else {
+		return err; /* flash or crypto port */
+	}
+	return 0;
 }
 
 /*
@@ -248,45 +323,56 @@ static int primary_state(const struct dfu_mcuboot_pair *pair,
  * TLVs, hash, signature with configured keys, downgrade); in swap-move and
  * swap-offset without bootstrap, a primary with a valid header too (else
  * "Failed reading image headers": nothing is installed). With bootstrap, an
- * empty or invalid primary and a valid secondary: installed by copy, even
- * without a request.
+ * erased or invalid primary and a valid secondary: installed by copy, even
+ * without a request (a primary with a garbage magic: nothing). Returns the
+ * hold reason (DFU_MCUBOOT_HOLD_NONE also when nothing is asked); *yes.
  */
-static bool installs(struct dfu_mcuboot *m, uint8_t img,
-		     const struct dfu_mcuboot_pair_profile *prof,
-		     struct dfu_mcuboot_pair_state *out)
+static uint8_t installs(struct dfu_mcuboot *m, uint8_t img,
+			const struct dfu_mcuboot_pair_profile *prof, int magic, bool primary_ok,
+			struct dfu_mcuboot_pair_state *out, bool *yes)
 {
 	struct dfu_mcuboot_slot_state *s = &out->secondary;
 	const bool swap_needs_primary =
 		prof->mode == DFU_MCUBOOT_SWAP_MOVE || prof->mode == DFU_MCUBOOT_SWAP_OFFSET;
 	const bool bootstrap = (prof->build.features & DFU_MCUBOOT_P_BOOTSTRAP) != 0;
+	const bool asked = out->swap == DFU_MCUBOOT_SWAP_TEST || out->swap == DFU_MCUBOOT_SWAP_PERM;
 	bool ok = s->present && !(s->info.flags & MCUBOOT_F_NON_BOOTABLE) &&
 		  mcuboot_verdict(&s->info, m->cfg.key_count,
 				  (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0) == 0;
 
+	*yes = false;
 	if (ok && s->verified != DFU_MCUBOOT_CHECK_UNVERIFIABLE) {
 		struct dfu_mcuboot_info tmp = s->info;
 
 		ok = mcuboot_downgrade(m, img, &tmp) == 0;
 	}
 	if (!ok) {
-		return false;
+		return asked ? DFU_MCUBOOT_HOLD_SECONDARY : DFU_MCUBOOT_HOLD_NONE;
 	}
-	if (bootstrap && !out->primary.present) {
-		return true; /* copied in, no request needed */
+	if (bootstrap && (magic == PRI_ERASED || (magic == PRI_MAGIC && !primary_ok))) {
+		*yes = true; /* copied in, no request needed */
+		return DFU_MCUBOOT_HOLD_NONE;
 	}
-	if (out->swap != DFU_MCUBOOT_SWAP_TEST && out->swap != DFU_MCUBOOT_SWAP_PERM) {
-		return false;
+	if (!asked) {
+		return DFU_MCUBOOT_HOLD_NONE;
 	}
 	if (mcuboot_sector0_check(&m->cfg.board->pairs[img]) != 0) {
-		return false; /* swap-offset: refused, the slot erased */
+		return DFU_MCUBOOT_HOLD_SECTOR0; /* swap-offset: refused, the slot erased */
 	}
-	return out->primary.present || !swap_needs_primary;
+	if (!out->primary.present && swap_needs_primary) {
+		return DFU_MCUBOOT_HOLD_PRIMARY;
+	}
+	*yes = true;
+	return DFU_MCUBOOT_HOLD_NONE;
 }
 
 int dfu_mcuboot_state(struct dfu_mcuboot *m, int img_num, struct dfu_mcuboot_pair_state *out)
 {
 	const struct dfu_mcuboot_pair *pair = mcuboot_pair_of(m, img_num);
 	struct dfu_mcuboot_pair_profile prof;
+	int magic = PRI_ERASED;
+	bool primary_ok = false;
+	bool yes = false;
 
 	if (pair == NULL || out == NULL) {
 		return pair == NULL ? -ENOENT : -EINVAL;
@@ -296,10 +382,13 @@ int dfu_mcuboot_state(struct dfu_mcuboot *m, int img_num, struct dfu_mcuboot_pai
 	int err = mcuboot_prof(m, (uint8_t)img_num, &prof);
 
 	if (err == 0) {
-		err = primary_state(pair, &prof, &out->primary);
+		err = primary_state(pair, &prof, &out->primary, &magic);
 	}
 	if (err == 0) {
 		err = dfu_mcuboot_trailer_read(pair, 1, &out->secondary.trailer);
+	}
+	if (err == 0) {
+		err = primary_check(m, (uint8_t)img_num, &prof, magic, &out->primary, &primary_ok);
 	}
 	if (err) {
 		return err;
@@ -319,7 +408,28 @@ int dfu_mcuboot_state(struct dfu_mcuboot *m, int img_num, struct dfu_mcuboot_pai
 			    out->primary.trailer.magic == DFU_MCUBOOT_GOOD &&
 			    out->primary.trailer.copy_done == DFU_MCUBOOT_GOOD &&
 			    out->primary.trailer.image_ok == DFU_MCUBOOT_UNSET;
-	out->will_install = installs(m, (uint8_t)img_num, &prof, out) ? 1 : 0;
+	out->hold = installs(m, (uint8_t)img_num, &prof, magic, primary_ok, out, &yes);
+	/* without validate-primary MCUboot boots on the magic alone */
+	out->primary_valid = (prof.build.features & DFU_MCUBOOT_P_NO_VALIDATE_PRIMARY)
+				     ? magic == PRI_MAGIC
+				     : primary_ok;
+	if (yes) {
+		uint32_t install;
+
+		/* every image MCUboot would upgrade, this one included */
+		err = mcuboot_installing(m, &install);
+		if (err == 0) {
+			err = mcuboot_deps_check(m, install | (1u << img_num));
+		}
+		if (err == -ENOLINK) {
+			out->hold = DFU_MCUBOOT_HOLD_DEPENDENCY;
+			yes = false;
+		} else if (err) {
+			return err;
+		}
+	}
+	out->will_install = yes ? 1 : 0;
+	out->boot_fails = !yes && out->swap != DFU_MCUBOOT_SWAP_REVERT && !out->primary_valid;
 	return 0;
 }
 

@@ -9,9 +9,9 @@
  *     larger write block of the two slots' devices (assumed: one status
  *     size for both slots; the same for the usual single-device pair).
  *     Trailer info = 4A (+ A in offset mode) + the magic area
- *     ALIGN_UP(16, A); for overwrite-only this still covers swap_info,
- *     which imgtool's 2A + magic area does not. Encryption key fields are
- *     not counted: encrypted-image trailers are not supported.
+ *     ALIGN_UP(16, A) (+ two key slots of ALIGN_UP(16 or 32, A) with
+ *     encryption, sheet 3.1); for overwrite-only this still covers
+ *     swap_info, which imgtool's 2A + magic area does not.
  *   - Every slot's trailer lies in erase blocks that hold no image byte
  *     (max_image_size stops before them, also in overwrite mode), so a
  *     request can erase them without touching the image.
@@ -110,6 +110,13 @@ static int check_slot(const struct dfu_mcuboot_slot *s, uint32_t align)
 int dfu_mcuboot_layout(const struct dfu_mcuboot_pair *pair, int which,
 		       struct dfu_mcuboot_layout *out)
 {
+	return dfu_mcuboot_layout_for(pair, NULL, which, out);
+}
+
+int dfu_mcuboot_layout_for(const struct dfu_mcuboot_pair *pair,
+			   const struct dfu_mcuboot_profile *build, int which,
+			   struct dfu_mcuboot_layout *out)
+{
 	if (pair == NULL || out == NULL || (which != 0 && which != 1) ||
 	    pair->mode > DFU_MCUBOOT_OVERWRITE) {
 		return -EINVAL;
@@ -145,7 +152,15 @@ int dfu_mcuboot_layout(const struct dfu_mcuboot_pair *pair, int which,
 	}
 	/* <= 65535 * 3 * 32 + 6 * 32: no overflow. */
 	const uint32_t magic_area = align_up(MAGIC_SZ, a);
-	const uint32_t info = 4u * a + (offset_mode ? a : 0u) + magic_area;
+	const uint32_t feat = build != NULL           ? build->features
+			      : pair->profile != NULL ? pair->profile->features
+						      : 0u;
+	/* encryption: two key slots, the AES key size padded to A */
+	const uint32_t keys =
+		(feat & DFU_MCUBOOT_P_ENCRYPT)
+			? 2u * align_up((feat & DFU_MCUBOOT_P_ENC_AES256) ? 32u : 16u, a)
+			: 0u;
+	const uint32_t info = 4u * a + (offset_mode ? a : 0u) + magic_area + keys;
 	const uint32_t trailer =
 		sectors * states * max_u32(p->flash->write_block, s->flash->write_block) + info;
 

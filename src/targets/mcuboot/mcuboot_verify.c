@@ -427,6 +427,9 @@ static int entry(const struct mcuboot_verify_args *a, struct walk *w, struct dfu
 	if (type == MCUBOOT_TLV_SEC_CNT) {
 		return cnt_entry(a, w, info, off, len, prot);
 	}
+	if (type == MCUBOOT_TLV_DEPENDENCY && prot && a->dep != NULL) {
+		return a->dep(a->dep_ctx, a, off, len); /* only protected ones count */
+	}
 	if (w->expected == 0 || !a->full || w->digest == NULL) {
 		return 0; /* hash-only build, or structure only */
 	}
