@@ -492,7 +492,7 @@ static int hs_best(const uint8_t *in, size_t n, const struct delta_gen_opts *o,
 	}
 	free(mlen);
 	free(mdist);
-	return err;
+	return err == 0 && best->p == NULL ? -EINVAL : err; /* no l < w allowed */
 }
 
 /* ---- patch and artifact ------------------------------------------------ */
@@ -504,6 +504,7 @@ int delta_gen_patch(const uint8_t *old, size_t on, const uint8_t *new_, size_t n
 	struct delta_gen_info tmp = {0};
 	struct gbuf raw = {0}, pb = {0};
 	int32_t *sa = NULL;
+	int err = 0;
 
 	if (info == NULL) {
 		info = &tmp;
@@ -532,19 +533,22 @@ int delta_gen_patch(const uint8_t *old, size_t on, const uint8_t *new_, size_t n
 	} else {
 		struct gbuf best = {0};
 
-		if (!raw.oom && hs_best(raw.p, raw.n, o, info, &best) != 0) {
-			raw.oom = true;
-		}
-		uint8_t p = (uint8_t)(((info->wbits - 4u) << 4) | (info->lbits - 3u));
+		err = raw.oom ? -ENOMEM : hs_best(raw.p, raw.n, o, info, &best);
+		if (err == 0) {
+			uint8_t p = (uint8_t)(((info->wbits - 4u) << 4) | (info->lbits - 3u));
 
-		gb_put(&pb, &p, 1);
-		gb_put(&pb, best.p, best.n);
+			gb_put(&pb, &p, 1);
+			gb_put(&pb, best.p, best.n);
+		}
 		free(best.p);
 	}
 	free(raw.p);
-	if (raw.oom || pb.oom) {
+	if (err == 0 && (raw.oom || pb.oom)) {
+		err = -ENOMEM;
+	}
+	if (err) {
 		free(pb.p);
-		return -ENOMEM;
+		return err;
 	}
 	*out = pb.p;
 	*out_len = pb.n;
