@@ -249,6 +249,86 @@ def gen_dsim_detect():
     c.add("unknown", prng(13, 100))
 
 
+# ---- application delta patches (fuzz_delta.c) ----
+
+def delta_old():
+    """fuzz_delta.c's old image: 1024 bytes of its LCG."""
+    x, out = 12345, bytearray()
+    for _ in range(1024):
+        x = (x * 1103515245 + 12345) & 0xFFFFFFFF
+        out.append((x >> 16) & 0xFF)
+    return bytes(out)
+
+
+def dsize(v):
+    """A detools size (docs/delta.md)."""
+    m = -v if v < 0 else v
+    b = [(0x40 if v < 0 else 0) | (m & 0x3F)]
+    m >>= 6
+    while m:
+        b[-1] |= 0x80
+        b.append(m & 0x7F)
+        m >>= 7
+    return bytes(b)
+
+
+def heatshrink(data, w, l):
+    """Greedy heatshrink encoding (initial window: 2^w zero bytes)."""
+    win, maxl = 1 << w, 1 << l
+    x = bytes(win) + data
+    bits = []
+    i = win
+    while i < len(x):
+        best, dist = 0, 0
+        for d in range(1, win + 1):
+            n = 0
+            while n < maxl and i + n < len(x) and x[i + n - d] == x[i + n]:
+                n += 1
+            if n > best:
+                best, dist = n, d
+        if best * 9 > 1 + w + l:
+            bits += [0] + [(dist - 1) >> k & 1 for k in range(w - 1, -1, -1)]
+            bits += [(best - 1) >> k & 1 for k in range(l - 1, -1, -1)]
+            i += best
+        else:
+            bits += [1] + [x[i] >> k & 1 for k in range(7, -1, -1)]
+            i += 1
+    bits += [0] * (-len(bits) % 8)
+    return bytes(int("".join(map(str, bits[j:j + 8])), 2) for j in range(0, len(bits), 8))
+
+
+def delta_input(chunks, piece, snaps, comp=0, w=8, l=4):
+    """fuzz_delta input: piece size - 1, snapshot flag + to_size - 1, then a
+    sequential patch of (diff bytes, extra bytes, adjustment) chunks."""
+    to = sum(len(d) + len(e) for d, e, _ in chunks)
+    body = dsize(0) + b"".join(dsize(len(d)) + d + dsize(len(e)) + e + dsize(a)
+                               for d, e, a in chunks)
+    patch = bytes([comp]) + dsize(to)
+    patch += body if comp == 0 else bytes([(w - 4) << 4 | (l - 3)]) + heatshrink(body, w, l)
+    return bytes([piece - 1, (0x80 if snaps else 0) | (to - 1) >> 8, (to - 1) & 0xFF]) + patch
+
+
+def gen_delta():
+    """Valid patches against fuzz_delta.c's old image (to <= 4096)."""
+    c = Corpus("fuzz_delta")
+    old = delta_old()
+    # the old image with a few changed bytes, as diff bytes, then new bytes
+    new = bytearray(old)
+    for k in range(0, 1024, 97):
+        new[k] = (new[k] + 4) & 0xFF
+    diff = bytes((n - o) & 0xFF for n, o in zip(new, old))
+    one = [(diff, prng(21, 300), 0)]
+    # three chunks: a moved block (negative adjustment), extra, a repeat
+    three = [(diff[:400], prng(22, 40), 200), (diff[640:900], b"", -700),
+             (bytes(600), prng(23, 10), 0)]
+    for comp, name in ((0, "none"), (4, "hs")):
+        c.add("%s-one" % name, delta_input(one, 256, False, comp))
+        c.add("%s-three-snaps" % name, delta_input(three, 61, True, comp, 8, 5))
+    back = three[:2] + [(bytes(600), prng(23, 10), -760)]  # from back to 0
+    c.add("hs-w10-l9-snaps", delta_input(back + one, 128, True, 4, 10, 9))
+    c.add("hs-w4-l3", delta_input([(diff[:100], b"\x00" * 20, 0)], 1, False, 4, 4, 3))
+
+
 def main():
     gen_img_type()
     gen_mcuboot()
@@ -257,6 +337,7 @@ def main():
     gen_modem_delta()
     gen_dsim_layout()
     gen_dsim_detect()
+    gen_delta()
     total = 0
     for d, _, files in os.walk(OUT):
         total += sum(os.path.getsize(os.path.join(d, f)) for f in files)

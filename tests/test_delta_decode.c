@@ -207,8 +207,21 @@ TEST(heatshrink_padding_and_trailing_bytes_are_refused)
 	free(patch);
 }
 
+/* l must be below w: no (w, l) left is an error, not a patch. */
+TEST(generator_refuses_a_lookahead_not_below_the_window)
+{
+	size_t nn, pn = 0;
+	uint8_t *patch = NULL;
+	struct delta_gen_opts o = {.comp = DELTA_GEN_HEATSHRINK, .wbits = 8, .lbits = 8};
+
+	make_pair(PAIR_EDIT, old_, OLD_N, new_, &nn, 9);
+	CHECK_ERR(delta_gen_patch(old_, OLD_N, new_, nn, &o, &patch, &pn, NULL), EINVAL);
+	CHECK(patch == NULL);
+}
+
 TEST_MAIN(RUN(every_synthetic_pair_round_trips_with_none_and_heatshrink);
 	  RUN(heatshrink_windows_4_to_12_and_lookaheads_round_trip);
 	  RUN(restore_from_any_snapshot_gives_the_same_image); RUN(minimal_patches_decode);
 	  RUN(refusals_of_malformed_patches);
-	  RUN(heatshrink_padding_and_trailing_bytes_are_refused);)
+	  RUN(heatshrink_padding_and_trailing_bytes_are_refused);
+	  RUN(generator_refuses_a_lookahead_not_below_the_window);)
