@@ -37,16 +37,18 @@
  *              new download only: the verified record of the pair is
  *              deleted and the secondary's trailer erase blocks are erased
  *              (no stale request can survive). Data is streamed through the
- *              stream writer (resumable, power-cut safe) while SHA-256 runs
- *              over [0, hdr + img + prot), the bytes MCUboot hashes; TLVs are
+ *              stream writer (resumable, power-cut safe); with
+ *              DFU_MCUBOOT_NO_READBACK SHA-256 runs meanwhile over
+ *              [0, hdr + img + prot), the bytes MCUboot hashes; TLVs are
  *              parsed as they pass. Bytes after the end of the TLVs (an
  *              imgtool --pad file) are ignored, as MCUboot ignores them,
  *              and never written; a trailer at the end of the file is
  *              decoded and reported only.
  *   done(true) Flushes, then verifies what is really in flash: re-reads the
- *              image and hashes it again (default; costs one read pass over
- *              the image, ~0.5 ms per KiB on nRF52 flash at 32 MHz reads;
- *              DFU_MCUBOOT_NO_READBACK uses the streaming digest instead),
+ *              image and hashes it (default: the only SHA-256 pass; one read
+ *              pass over the image, ~0.5 ms per KiB on nRF52 flash at 32 MHz
+ *              reads; DFU_MCUBOOT_NO_READBACK uses the streaming digest
+ *              instead),
  *              walks the TLVs, checks the SHA-256 TLV and, when keys are
  *              configured, a signature through the crypto port. On success a
  *              "verified" record bound to the digest is stored. On failure

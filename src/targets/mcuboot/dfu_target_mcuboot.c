@@ -196,7 +196,7 @@ static int resync(struct dfu_mcuboot *m)
 {
 	uint32_t d = (uint32_t)dfu_stream_offset(&m->stream);
 	uint32_t base = m->scfg.offset;
-	int err = mcuboot_hash_start(m->crypto, &m->sha);
+	int err = mcuboot_streams_hash(m) ? mcuboot_hash_start(m->crypto, &m->sha) : 0;
 
 	mcuboot_parser_reset(m);
 	m->fresh = d == 0;
@@ -439,7 +439,7 @@ static int mcuboot_write(void *state, const uint8_t *buf, size_t len)
 			uint32_t at = m->pos;
 
 			m->pos += (uint32_t)len;
-			if (at < m->hashed_end) {
+			if (at < m->hashed_end && mcuboot_streams_hash(m)) {
 				err = mcuboot_hash_update(m->crypto, &m->sha, buf, len);
 			}
 		}
@@ -497,7 +497,7 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 		return discard(m, err); /* a verdict: -EBADMSG */
 	}
 	err = dfu_stream_finish(&m->stream);
-	if (err == 0) {
+	if (err == 0 && mcuboot_streams_hash(m)) {
 		err = mcuboot_hash_finish(m->crypto, &m->sha, digest);
 	}
 	if (err) {

@@ -39,7 +39,7 @@ static int emit(struct dfu_mcuboot *m, uint32_t at, const uint8_t *p, uint32_t k
 			return err;
 		}
 	}
-	if (at < m->hashed_end) {
+	if (at < m->hashed_end && mcuboot_streams_hash(m)) {
 		uint32_t h = m->hashed_end - at < k ? m->hashed_end - at : k;
 
 		return mcuboot_hash_update(m->crypto, &m->sha, p, h);
