@@ -12,7 +12,8 @@
  *   out.c       progress bar / plain lines / JSON, error names
  *   apply.c     init -> offset_get -> write... -> done -> schedule
  *   status.c    the bootloader's-eye report
- *   main.c      argument parsing, subcommands, exit codes
+ *   main.c      usage, subcommand dispatch, exit codes; cmd_*.c each
+ *               command's arguments (cmd.h)
  *
  * Host only (POSIX + libcurl + mbedTLS). SPDX-License-Identifier: Apache-2.0
  */
