@@ -44,6 +44,8 @@ const char *dsim_rejected_check(int err)
 		return "policy";
 	case -EXDEV:
 		return "modem_firmware";
+	case -ENOLINK:
+		return "dependency";
 	default:
 		return NULL;
 	}
@@ -77,6 +79,8 @@ struct run {
 	uint8_t *buf;
 	const char *check; /* a rejection's check when the error alone does
 			      not name it (NULL: dsim_rejected_check()) */
+	const char *rule;  /* an MCUboot image's refusing rule (the library's
+			      record, dsim_mcuboot_rule()), or NULL */
 	bool cut_between;  /* --cut-after fired (no operation torn) */
 	char note[2][256]; /* more lines for the report ("" = none): a padded
 			      file's trailer, a power cut that did not happen */
@@ -339,6 +343,27 @@ static void explain(struct run *r)
 	uint8_t tlv[4];
 	char why[sizeof(r->msg)];
 
+	if (r->type == DFU_TARGET_IMAGE_TYPE_MCUBOOT ||
+	    r->type == DFU_TARGET_IMAGE_TYPE_MCUBOOT_DELTA) {
+		/* the image (or the delta's rebuilt image) as the MCUboot
+		 * target judged it: its record names the rule */
+		struct dfu_mcuboot *m =
+			r->type == DFU_TARGET_IMAGE_TYPE_MCUBOOT ? &dev.mcuboot : &dev.delta_out;
+
+		r->rule = r->err == -ENOLINK ? "dependency"
+					     : dsim_mcuboot_rule(r->err, dfu_mcuboot_report(m));
+		if (r->err == -ENOLINK && r->msg[0] == '\0') {
+			struct dsim_dep dep;
+
+			if (dsim_mcuboot_dep_unmet(m, (unsigned)r->img_num, &dep) == 0) {
+				snprintf(r->msg, sizeof(r->msg),
+					 "%s: MCUboot would install nothing, so nothing was "
+					 "requested",
+					 dsim_dep_text(&dep, (unsigned)r->img_num, why,
+						       sizeof(why)));
+			}
+		}
+	}
 	if (r->msg[0] != '\0') {
 		return;
 	}
@@ -464,6 +489,10 @@ static void report_json(const struct run *r, int code, double wall)
 			fprintf(f, ",\"check\":");
 			dsim_json_str(f, check);
 		}
+		if (code == DSIM_EXIT_REJECTED && r->rule) {
+			fprintf(f, ",\"rule\":");
+			dsim_json_str(f, r->rule);
+		}
 		if (r->msg[0]) {
 			fprintf(f, ",\"message\":");
 			dsim_json_str(f, r->msg);
@@ -548,13 +577,17 @@ static void report_text(const struct run *r, int code, double wall)
 			 dev.power.ops);
 	} else if (code == DSIM_EXIT_REJECTED) {
 		const char *check = r->check ? r->check : dsim_rejected_check(r->err);
+		char rule[64] = "";
 
+		if (r->rule != NULL && strcmp(r->rule, check) != 0) {
+			snprintf(rule, sizeof(rule), ", rule %s", r->rule);
+		}
 		if (r->msg[0]) {
 			/* The words say what is wrong; the stage is in --json. */
-			dsim_say(f, "rejected: %s (%s check, %s)\n", r->msg, check,
+			dsim_say(f, "rejected: %s (%s check%s, %s)\n", r->msg, check, rule,
 				 dfu_errno_name(r->err));
 		} else {
-			dsim_say(f, "rejected: %s check failed (%s at %s)\n", check,
+			dsim_say(f, "rejected: %s check failed%s (%s at %s)\n", check, rule,
 				 dfu_errno_name(r->err), r->stage);
 		}
 	} else {

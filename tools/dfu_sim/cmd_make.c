@@ -31,6 +31,11 @@ int cmd_make(struct args *a, const char *cmd)
 			from = cli_value(a);
 		} else if (!strcmp(o, "--to")) {
 			to = cli_value(a);
+		} else if (!strcmp(o, "--dependency")) {
+			if (p.dep_count == DSIM_MAX_DEPS ||
+			    !(p.deps[p.dep_count++] = cli_value(a))) {
+				return cli_usage("--dependency IMAGE:VERSION: missing or too many");
+			}
 		} else if (!strcmp(o, "--confirm")) {
 			p.confirm = true;
 		} else if (!strcmp(o, "--json")) {
