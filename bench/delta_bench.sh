@@ -20,7 +20,8 @@ shopt -s nullglob
 srcs=("$root"/src/*.c "$root"/src/ncs/*.c "$root"/src/targets/*.c "$root"/src/targets/mcuboot/*.c)
 gcc -std=c11 -O2 -DNDEBUG -I"$root/include" -I"$root/src" -I"$root/ports/sim" -I"$root/tests" \
 	-I"$root/tools/dfu_sim" -DSIM_NO_FILE \
-	"$root/bench/bench_delta.c" "$root/tools/dfu_sim/delta_gen.c" "$root/tests/mcuboot_img.c" \
+	"$root/bench/bench_delta.c" "$root/tools/dfu_sim/delta_gen.c" "$root/tools/dfu_sim/delta_hs.c" \
+	"$root/tests/mcuboot_img.c" \
 	"$root"/ports/sim/sim_flash.c "$root"/ports/sim/sim_kv.c "$root"/ports/sim/sim_power.c \
 	"${srcs[@]}" -o "$out/bench_delta"
 

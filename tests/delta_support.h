@@ -1,8 +1,8 @@
 /*
  * Shared by the application delta tests (tests/test_delta*.c): the host
- * generator compiled in (tools/dfu_sim/delta_gen.c: portable, also under
- * QEMU), the decoder's internal header, synthetic image pairs and a memory
- * decoder run.
+ * generator compiled in (tools/dfu_sim/delta_gen.c and delta_hs.c: portable,
+ * also under QEMU), the decoder's internal header, synthetic image pairs and
+ * a memory decoder run.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -15,6 +15,7 @@
 
 #include "../src/targets/delta_decode.h"
 #include "../tools/dfu_sim/delta_gen.c"
+#include "../tools/dfu_sim/delta_hs.c"
 #include "support.h"
 
 /* Synthetic pairs: kind 0 random (unrelated), 1 shifted (bytes inserted

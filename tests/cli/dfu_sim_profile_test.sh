@@ -3,8 +3,11 @@
 # (issue 12 part 4): init --mcuboot and layout `mcuboot` lines, detect
 # --board / --mcuboot naming the refusing rule ("check"), status / reset on
 # an empty primary (with and without bootstrap), swap-offset's stale
-# sector 0, validate-primary. The library's own verdict on the same crafted
-# images is compared in test_dsim_verdict.
+# sector 0, validate-primary (the library's verdict; bootstrap over an
+# invalid primary; a primary without header magic), apply naming the rule,
+# dependencies (mkimage --dependency; a request held, nothing erased). The
+# library's own verdict on the same crafted images is compared in
+# test_dsim_verdict.
 #
 #   bash tests/cli/dfu_sim_profile_test.sh path/to/dfu-sim
 #
@@ -182,5 +185,97 @@ sim init p2 --board nrf9160dk --key k.pem.pub --factory v1.bin --mcuboot validat
 printf '\x00' | dd of=p2/int.bin bs=1 seek=$((PRI + 0x400)) conv=notrunc status=none
 sim status p2 --json
 check "validate-primary=off: only the magic, it boots" eval 'jis "d[\"images\"][0][\"boot_fails\"]" false'
+
+echo "== validate-primary: the library's verdict, bootstrap over an invalid primary"
+sim init p3 --board nrf9160dk --key k.pem.pub --factory v1.bin --mcuboot bootstrap=on
+printf '\x00' | dd of=p3/int.bin bs=1 seek=$((PRI + 0x400)) conv=notrunc status=none
+sim apply p3 v2.bin --progress none --schedule none
+sim status p3 --json
+check "bootstrap, corrupted primary, no request: copied in (will_install), primary_check hash" \
+	eval 'jis "d[\"images\"][0][\"request\"]" none && jis "d[\"images\"][0][\"will_install\"]" true && jis "d[\"images\"][0][\"primary_valid\"]" false && jis "d[\"images\"][0][\"primary_check\"]" hash && jis "d[\"images\"][0][\"boot_fails\"]" false'
+sim reset p3
+check "reset: bootstrap copies over the invalid primary" \
+	eval 'rc_is 0 && has "copies 2.0.0+0 over the primary 1.0.0+0, which fails validation" && starts_with p3 $PRI v2.bin'
+sim init p4 --board nrf9160dk --key k.pem.pub --factory v1.bin
+printf 'XXXX' | dd of=p4/int.bin bs=1 seek=$PRI conv=notrunc status=none
+sim apply p4 v2.bin --progress none
+sim status p4 --json
+check "swap-move, a primary whose magic is not MCUboot's, a valid request: check primary_header" \
+	eval 'jis "d[\"images\"][0][\"check\"]" primary_header && jis "d[\"images\"][0][\"primary_check\"]" header && jis "d[\"images\"][0][\"boot_fails\"]" true'
+cp p4/int.bin before.bin
+sim reset p4
+check "reset: nothing installed, nothing erased (the secondary is kept)" \
+	eval 'rc_is 0 && has "cannot read the primary.s header" && cmp -s before.bin p4/int.bin'
+
+# an empty primary and a refused secondary (another key) with its own
+# request: MCUboot stops at the primary's header before it validates the
+# secondary (the library's hold says the secondary is refused)
+sim init p5 --board nrf9160dk --key k.pem.pub
+sim mkimage v2k2p.bin --size 30000 --version 2.0.0+0 --key k2.pem --seed 2 --pad $SLOT --confirm
+dd if=v2k2p.bin of=p5/int.bin bs=4096 seek=$((SEC / 4096)) conv=notrunc status=none
+sim status p5 --json
+check "empty primary, refused secondary, request: check empty_primary (not key_not_found)" \
+	eval 'jis "d[\"images\"][0][\"request\"]" permanent && jis "d[\"images\"][0][\"check\"]" empty_primary'
+cp p5/int.bin before.bin
+sim reset p5
+check "reset: the refused secondary is not erased" eval 'rc_is 0 && cmp -s before.bin p5/int.bin'
+
+echo "== apply names the library's rule"
+sim init a1 --board nrf9160dk --key k.pem.pub --factory v1.bin
+sim apply a1 vendor.bin --progress none --json
+check "unprotected vendor TLV: exit 2, check format, rule tlv_allow_list" \
+	eval 'rc_is 2 && jis "d[\"check\"]" format && jis "d[\"rule\"]" tlv_allow_list'
+sim apply a1 vendor.bin --progress none
+check "text: the rule next to the check" has "format check, rule tlv_allow_list"
+sim mkimage v2k2.bin --size 30000 --version 2.0.0+0 --key k2.pem --seed 2
+sim apply a1 v2k2.bin --progress none --json
+check "another key: check signature, rule key_not_found" \
+	eval 'rc_is 2 && jis "d[\"check\"]" signature && jis "d[\"rule\"]" key_not_found'
+sim mkpatch v1.bin v2k2.bin k2.delta --force
+sim apply a1 k2.delta --progress none --json
+check "a delta whose rebuilt image has another key: rule key_not_found" \
+	eval 'rc_is 2 && jis "d[\"type\"]" mcuboot-delta && jis "d[\"check\"]" signature && jis "d[\"rule\"]" key_not_found'
+
+echo "== dependencies (nrf5340dk: app image 0, net image 1)"
+sim mkimage a1.bin --size 20000 --version 1.0.0+0 --key k.pem
+sim mkimage n1.bin --size 10000 --version 1.0.0+0 --key k.pem --seed 3
+sim mkimage n2.bin --size 10000 --version 2.0.0+0 --key k.pem --seed 5
+sim mkimage a2.bin --size 20000 --version 2.0.0+0 --key k.pem --seed 4 --dependency 1:2.0.0
+check "mkimage --dependency: exit 0" rc_is 0
+sim detect a2.bin
+check "detect lists the protected DEPENDENCY TLV" has "DEPENDENCY (0x40), 12 bytes: image 1, version 2.0.0+0"
+sim mkimage bad.bin --size 100 --dependency 1-2.0.0
+check "mkimage --dependency without IMAGE:: refused" eval '! rc_is 0 && err_has "want IMAGE:VERSION"'
+sim init n5 --board nrf5340dk --key k.pem.pub --factory a1.bin
+sim apply n5 n1.bin --image 1 --progress none
+sim reset n5
+sim apply n5 a2.bin --progress none --json
+check "apply: schedule refused (-ENOLINK), exit 2, check dependency" \
+	eval 'rc_is 2 && jis "d[\"error\"]" -ENOLINK && jis "d[\"check\"]" dependency && js "d[\"message\"]" | grep -q "dependency on image 1 >= 2.0.0+0 unmet (image 1 would run 1.0.0+0)"'
+# the same image written by someone else with its own permanent request
+APP_SEC=$((0x80000))
+sim mkimage a2p.bin --size 20000 --version 2.0.0+0 --key k.pem --seed 4 --dependency 1:2.0.0 \
+	--pad $((0x70000)) --confirm
+dd if=a2p.bin of=n5/app.bin bs=4096 seek=$((APP_SEC / 4096)) conv=notrunc status=none
+sim status n5 --json
+check "status: request permanent held by the dependency (check dependency, image 1 >= 2.0.0+0)" \
+	eval 'jis "d[\"images\"][0][\"request\"]" permanent && jis "d[\"images\"][0][\"will_install\"]" false && jis "d[\"images\"][0][\"check\"]" dependency && jis "d[\"images\"][0][\"dependency\"][\"image\"]" 1 && jis "d[\"images\"][0][\"dependency\"][\"min_version\"]" 2.0.0+0 && jis "d[\"images\"][0][\"dependency\"][\"version\"]" 1.0.0+0 && jis "d[\"images\"][0][\"boot_fails\"]" false'
+sim status n5
+check "status text: not installing: dependency on image 1 >= 2.0.0+0 unmet" \
+	has "on reset: not installing: dependency on image 1 >= 2.0.0+0 unmet"
+cp n5/app.bin before.bin
+sim reset n5
+check "reset: nothing installed, nothing erased" eval 'rc_is 0 && cmp -s before.bin n5/app.bin'
+sim status n5 --json
+check "the request stays, still held" \
+	eval 'jis "d[\"images\"][0][\"request\"]" permanent && jis "d[\"images\"][0][\"check\"]" dependency'
+sim apply n5 n2.bin --image 1 --progress none
+sim status n5 --json
+check "net 2.0.0 requested: the app's request installs too" \
+	eval 'jis "d[\"images\"][0][\"will_install\"]" true && jis "d[\"images\"][1][\"will_install\"]" true'
+sim reset n5
+sim status n5 --json
+check "reset: both installed" \
+	eval 'jis "d[\"images\"][0][\"primary\"][\"version\"]" 2.0.0+0 && jis "d[\"images\"][1][\"primary\"][\"version\"]" 2.0.0+0'
 
 summary

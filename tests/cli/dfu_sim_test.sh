@@ -315,6 +315,10 @@ check "full modem: partition ($FM_FL@$FM_OFF) holds the file" \
 status d10
 check "full modem: status stored and verified" \
 	eval 'jis "d[\"full_modem\"][\"stored\"]" true && jis "d[\"full_modem\"][\"verified\"]" true'
+check "full modem: status says the next reset installs it" \
+	eval 'jis "d[\"full_modem\"][\"install_on_reset\"]" true && js "d[\"modem\"][\"on_reset\"]" | grep -q "partition is installed"'
+sim status d10
+check "full modem: status text says so" has "on reset: installed into the modem"
 status d10
 FM_WL=$(js 'd["full_modem"]["wrapper_len"]')
 FM_UUID=$(python3 -c 'import hashlib, sys
@@ -326,8 +330,8 @@ check "full modem reset: exit 0, installed from the partition" \
 check "full modem reset: the modem boots the file's firmware ($FM_UUID)" \
 	eval 'jis "d[\"modem\"][\"uuid\"]" "$FM_UUID" && jis "d[\"modem\"][\"error\"]" ""'
 status d10
-check "full modem after reset: file still stored and verified" \
-	jis 'd["full_modem"]["verified"]' true
+check "full modem after reset: file still stored and verified, not installed again" \
+	eval 'jis "d[\"full_modem\"][\"verified\"]" true && jis "d[\"full_modem\"][\"install_on_reset\"]" false'
 sim reset d10 --json
 check "second reset: no install (the modem runs the file)" \
 	eval 'rc_is 0 && jis "\"modem_install\" in d" false && jis "d[\"modem\"][\"uuid\"]" "$FM_UUID"'

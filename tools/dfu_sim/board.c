@@ -26,8 +26,8 @@
  * install=copy needs mode=overwrite. Defaults: size/erase from the geometry,
  * mode swap-move, align 8, install swap, modem area 0x48000. All rules:
  * docs/dfu-sim-layout.md. Errors: -EINVAL and "line N: what" (N 1-based; a
- * missing line is reported at the last line). Presets, load and write are
- * in board_io.c.
+ * missing line is reported at the last line). The pair and mcuboot lines
+ * are parsed in board_pair.c; presets, load and write are in board_io.c.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -35,10 +35,9 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "board_parse.h"
 #include "dsim.h"
 
-#define LINE_MAX_LEN 400
-#define MAX_TOKENS 24
 #define MAX_FLASH_SIZE (256u * 1024u * 1024u)
 #define DEFAULT_MODEM_AREA 0x48000u
 
@@ -51,29 +50,9 @@ static const struct {
 	{"stm32l4", &sim_geo_stm32l4},
 };
 
-static const char *const mode_names[] = {"swap-move", "swap-scratch", "swap-offset", "overwrite"};
-static const char *const install_names[] = {"swap", "copy"};
-
 /* ---- parser ---- */
 
-struct parser {
-	struct dsim_board b;
-	unsigned line;
-	char *err;
-	size_t err_len;
-	bool have_board;
-	bool cli; /* an init --mcuboot option, not a file: no line numbers */
-	/* areas placed so far, for the overlap check */
-	struct dsim_area area[2 * DSIM_MAX_PAIRS + 1];
-	char area_what[2 * DSIM_MAX_PAIRS + 1][DSIM_NAME_LEN + 24];
-	unsigned area_count;
-};
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static int
-fail(struct parser *p, const char *fmt, ...)
+int bp_fail(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -90,7 +69,7 @@ fail(struct parser *p, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static bool name_ok(const char *s)
+bool bp_name_ok(const char *s)
 {
 	static const char first[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 	size_t n = strlen(s);
@@ -145,15 +124,15 @@ static int parse_num(const char *s, const char *end, uint32_t *out)
 	return 0;
 }
 
-static int number(struct parser *p, const char *what, const char *s, uint32_t *out)
+int bp_number(struct parser *p, const char *what, const char *s, uint32_t *out)
 {
 	int e = parse_num(s, s + strlen(s), out);
 
 	if (e == -ERANGE) {
-		return fail(p, "%s '%s' too large (max 0xFFFFFFFF)", what, s);
+		return bp_fail(p, "%s '%s' too large (max 0xFFFFFFFF)", what, s);
 	}
 	if (e != 0) {
-		return fail(p, "%s '%s' is not a number", what, s);
+		return bp_fail(p, "%s '%s' is not a number", what, s);
 	}
 	return 0;
 }
@@ -169,7 +148,7 @@ static int find_flash(const struct dsim_board *b, const char *name, size_t len)
 }
 
 /* "<flash>:<off>+<size>" -> a checked area; what names it in messages. */
-static int parse_area(struct parser *p, const char *what, const char *s, struct dsim_area *a)
+int bp_parse_area(struct parser *p, const char *what, const char *s, struct dsim_area *a)
 {
 	const char *colon = strchr(s, ':');
 	const char *plus = colon ? strchr(colon, '+') : NULL;
@@ -180,11 +159,11 @@ static int parse_area(struct parser *p, const char *what, const char *s, struct 
 	int e;
 
 	if (colon == NULL || plus == NULL) {
-		return fail(p, "%s '%s': want <flash>:<offset>+<size>", what, s);
+		return bp_fail(p, "%s '%s': want <flash>:<offset>+<size>", what, s);
 	}
 	dev = find_flash(&p->b, s, (size_t)(colon - s));
 	if (dev < 0) {
-		return fail(p, "%s '%s': unknown flash '%.*s'", what, s, (int)(colon - s), s);
+		return bp_fail(p, "%s '%s': unknown flash '%.*s'", what, s, (int)(colon - s), s);
 	}
 	f = &p->b.flash[dev];
 	e = parse_num(colon + 1, plus, &off);
@@ -192,20 +171,20 @@ static int parse_area(struct parser *p, const char *what, const char *s, struct 
 		e = parse_num(plus + 1, plus + strlen(plus), &size);
 	}
 	if (e == -ERANGE) {
-		return fail(p, "%s '%s': number too large (max 0xFFFFFFFF)", what, s);
+		return bp_fail(p, "%s '%s': number too large (max 0xFFFFFFFF)", what, s);
 	}
 	if (e != 0) {
-		return fail(p, "%s '%s': bad offset or size", what, s);
+		return bp_fail(p, "%s '%s': bad offset or size", what, s);
 	}
 	if (size == 0) {
-		return fail(p, "%s '%s': size 0", what, s);
+		return bp_fail(p, "%s '%s': size 0", what, s);
 	}
 	if ((uint64_t)off + size > f->size) {
-		return fail(p, "%s '%s': ends at 0x%llx, outside flash '%s' (0x%x bytes)", what, s,
-			    (unsigned long long)off + size, f->name, (unsigned)f->size);
+		return bp_fail(p, "%s '%s': ends at 0x%llx, outside flash '%s' (0x%x bytes)", what,
+			       s, (unsigned long long)off + size, f->name, (unsigned)f->size);
 	}
 	if (off % f->geo.erase_block != 0 || size % f->geo.erase_block != 0) {
-		return fail(
+		return bp_fail(
 			p,
 			"%s '%s': offset and size must be multiples of flash '%s' erase block 0x%x",
 			what, s, f->name, (unsigned)f->geo.erase_block);
@@ -214,14 +193,14 @@ static int parse_area(struct parser *p, const char *what, const char *s, struct 
 		const struct dsim_area *o = &p->area[i];
 
 		if (o->dev == dev && off < o->off + o->size && o->off < off + size) {
-			return fail(p, "%s '%s' overlaps %s", what, s, p->area_what[i]);
+			return bp_fail(p, "%s '%s' overlaps %s", what, s, p->area_what[i]);
 		}
 	}
 	*a = (struct dsim_area){.dev = (uint8_t)dev, .off = off, .size = size};
 	return 0;
 }
 
-static void add_area(struct parser *p, const struct dsim_area *a, const char *what)
+void bp_add_area(struct parser *p, const struct dsim_area *a, const char *what)
 {
 	p->area[p->area_count] = *a;
 	(void)snprintf(p->area_what[p->area_count], sizeof(p->area_what[0]), "%s", what);
@@ -230,8 +209,8 @@ static void add_area(struct parser *p, const struct dsim_area *a, const char *wh
 
 /* Options tok[from..n) as key=value into v[i] for keys[i] (NULL = absent);
  * unknown, repeated or malformed options are errors. */
-static int collect(struct parser *p, char **tok, unsigned from, unsigned n, const char *const *keys,
-		   unsigned nkeys, const char **v)
+int bp_collect(struct parser *p, char **tok, unsigned from, unsigned n, const char *const *keys,
+	       unsigned nkeys, const char **v)
 {
 	memset(v, 0, nkeys * sizeof(*v));
 	for (unsigned t = from; t < n; t++) {
@@ -239,24 +218,24 @@ static int collect(struct parser *p, char **tok, unsigned from, unsigned n, cons
 		unsigned i = 0;
 
 		if (eq == NULL) {
-			return fail(p, "'%s': want key=value", tok[t]);
+			return bp_fail(p, "'%s': want key=value", tok[t]);
 		}
 		while (i < nkeys && (strlen(keys[i]) != (size_t)(eq - tok[t]) ||
 				     strncmp(tok[t], keys[i], (size_t)(eq - tok[t])) != 0)) {
 			i++;
 		}
 		if (i == nkeys) {
-			return fail(p, "unknown option '%.*s'", (int)(eq - tok[t]), tok[t]);
+			return bp_fail(p, "unknown option '%.*s'", (int)(eq - tok[t]), tok[t]);
 		}
 		if (v[i] != NULL) {
-			return fail(p, "duplicate option '%s'", keys[i]);
+			return bp_fail(p, "duplicate option '%s'", keys[i]);
 		}
 		v[i] = eq + 1;
 	}
 	return 0;
 }
 
-static int pick(const char *const *names, unsigned n, const char *v)
+int bp_pick(const char *const *names, unsigned n, const char *v)
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (strcmp(names[i], v) == 0) {
@@ -276,20 +255,20 @@ static int do_flash(struct parser *p, char **tok, unsigned n)
 	uint32_t erase = 0;
 	int e;
 
-	if (n < 2 || !name_ok(tok[1])) {
-		return fail(p, "flash needs a name ([A-Za-z][A-Za-z0-9_-]*, < %d chars)",
-			    DSIM_NAME_LEN);
+	if (n < 2 || !bp_name_ok(tok[1])) {
+		return bp_fail(p, "flash needs a name ([A-Za-z][A-Za-z0-9_-]*, < %d chars)",
+			       DSIM_NAME_LEN);
 	}
 	if (strcmp(tok[1], "kv") == 0 || strcmp(tok[1], "modem") == 0) {
-		return fail(p, "flash name '%s' is reserved", tok[1]);
+		return bp_fail(p, "flash name '%s' is reserved", tok[1]);
 	}
 	if (find_flash(b, tok[1], strlen(tok[1])) >= 0) {
-		return fail(p, "duplicate flash '%s'", tok[1]);
+		return bp_fail(p, "duplicate flash '%s'", tok[1]);
 	}
 	if (b->flash_count == DSIM_MAX_FLASH) {
-		return fail(p, "too many flash devices (max %d)", DSIM_MAX_FLASH);
+		return bp_fail(p, "too many flash devices (max %d)", DSIM_MAX_FLASH);
 	}
-	e = collect(p, tok, 2, n, keys, 3, v);
+	e = bp_collect(p, tok, 2, n, keys, 3, v);
 	if (e != 0) {
 		return e;
 	}
@@ -301,18 +280,18 @@ static int do_flash(struct parser *p, char **tok, unsigned n)
 		}
 	}
 	if (v[0] == NULL) {
-		return fail(p, "flash '%s' needs geometry=", tok[1]);
+		return bp_fail(p, "flash '%s' needs geometry=", tok[1]);
 	}
 	if (f.geo_name[0] == '\0') {
-		return fail(p, "unknown geometry '%s'", v[0]);
+		return bp_fail(p, "unknown geometry '%s'", v[0]);
 	}
-	if ((v[1] != NULL && (e = number(p, "size", v[1], &size)) != 0) ||
-	    (v[2] != NULL && (e = number(p, "erase", v[2], &erase)) != 0)) {
+	if ((v[1] != NULL && (e = bp_number(p, "size", v[1], &size)) != 0) ||
+	    (v[2] != NULL && (e = bp_number(p, "erase", v[2], &erase)) != 0)) {
 		return e;
 	}
 	if (v[2] != NULL) {
 		if (erase == 0 || erase % f.geo.write_block != 0) {
-			return fail(
+			return bp_fail(
 				p, "erase 0x%x must be a non-zero multiple of the write block (%u)",
 				(unsigned)erase, (unsigned)f.geo.write_block);
 		}
@@ -320,222 +299,16 @@ static int do_flash(struct parser *p, char **tok, unsigned n)
 	}
 	size = v[1] != NULL ? size : f.geo.size;
 	if (size == 0 || size % f.geo.erase_block != 0 || size > MAX_FLASH_SIZE) {
-		return fail(p,
-			    "size 0x%x must be a non-zero multiple of the erase block 0x%x, at "
-			    "most 256M",
-			    (unsigned)size, (unsigned)f.geo.erase_block);
+		return bp_fail(p,
+			       "size 0x%x must be a non-zero multiple of the erase block 0x%x, at "
+			       "most 256M",
+			       (unsigned)size, (unsigned)f.geo.erase_block);
 	}
 	f.geo.size = size;
 	f.size = size;
 	(void)snprintf(f.name, sizeof(f.name), "%s", tok[1]);
 	b->flash[b->flash_count++] = f;
 	return 0;
-}
-
-/* The pair facts given as text (NULL = unchanged) into d. */
-static int pair_facts(struct parser *p, struct dsim_pair_desc *d, const char *mode,
-		      const char *align, const char *sectors, const char *image)
-{
-	uint32_t v = 0;
-	int m;
-	int e;
-
-	if (mode != NULL && (m = pick(mode_names, 4, mode)) < 0) {
-		return fail(p, "unknown mode '%s'", mode);
-	}
-	if (mode != NULL) {
-		d->mode = (uint8_t)m;
-	}
-	if (align != NULL && (e = number(p, "align", align, &v)) != 0) {
-		return e;
-	}
-	if (align != NULL && v != 8 && v != 16 && v != 32) {
-		return fail(p, "align must be 8, 16 or 32");
-	}
-	if (align != NULL) {
-		d->max_align = (uint8_t)v;
-	}
-	if (sectors != NULL && (e = number(p, "max-img-sectors", sectors, &v)) != 0) {
-		return e;
-	}
-	if (sectors != NULL && v > UINT16_MAX) {
-		return fail(p, "max-img-sectors must be 0 (auto) .. 65535");
-	}
-	if (sectors != NULL) {
-		d->max_img_sectors = (uint16_t)v;
-	}
-	if (image != NULL && (e = number(p, "image", image, &v)) != 0) {
-		return e;
-	}
-	if (image != NULL && v > 14) {
-		return fail(p, "image (MCUboot image number) must be 0..14");
-	}
-	if (image != NULL) {
-		d->image = DFU_MCUBOOT_IMAGE(v);
-	}
-	return 0;
-}
-
-static int check_pair(struct parser *p, unsigned i)
-{
-	char why[200];
-
-	return dsim_pair_check(&p->b, i, why, sizeof(why)) != 0 ? fail(p, "%s", why) : 0;
-}
-
-static int do_pair(struct parser *p, char **tok, unsigned n)
-{
-	static const char *const keys[] = {"primary", "secondary",       "mode", "align",
-					   "install", "max-img-sectors", "image"};
-	struct dsim_board *b = &p->b;
-	struct dsim_pair_desc d;
-	char what[2][DSIM_NAME_LEN + 24];
-	const char *v[7];
-	int install = DSIM_INSTALL_SWAP;
-	int e;
-
-	if (n < 2 || !name_ok(tok[1])) {
-		return fail(p, "pair needs a name ([A-Za-z][A-Za-z0-9_-]*, < %d chars)",
-			    DSIM_NAME_LEN);
-	}
-	for (unsigned i = 0; i < b->pair_count; i++) {
-		if (strcmp(b->pair[i].name, tok[1]) == 0) {
-			return fail(p, "duplicate pair '%s'", tok[1]);
-		}
-	}
-	if (b->pair_count == DSIM_MAX_PAIRS) {
-		return fail(p, "too many pairs (max %d)", DSIM_MAX_PAIRS);
-	}
-	e = collect(p, tok, 2, n, keys, 7, v);
-	if (e != 0) {
-		return e;
-	}
-	if (v[0] == NULL || v[1] == NULL) {
-		return fail(p, "pair '%s' needs primary= and secondary=", tok[1]);
-	}
-	memset(&d, 0, sizeof(d));
-	(void)snprintf(d.name, sizeof(d.name), "%s", tok[1]);
-	(void)snprintf(what[0], sizeof(what[0]), "pair '%s' primary", tok[1]);
-	(void)snprintf(what[1], sizeof(what[1]), "pair '%s' secondary", tok[1]);
-	e = parse_area(p, what[0], v[0], &d.primary);
-	if (e != 0) {
-		return e;
-	}
-	add_area(p, &d.primary, what[0]);
-	e = parse_area(p, what[1], v[1], &d.secondary);
-	if (e != 0) {
-		return e;
-	}
-	add_area(p, &d.secondary, what[1]);
-	if (v[4] != NULL && (install = pick(install_names, 2, v[4])) < 0) {
-		return fail(p, "unknown install '%s'", v[4]);
-	}
-	d.mode = DFU_MCUBOOT_SWAP_MOVE;
-	d.max_align = 8;
-	d.install = (uint8_t)install;
-	e = pair_facts(p, &d, v[2], v[3], v[5], v[6]);
-	if (e != 0) {
-		return e;
-	}
-	b->pair[b->pair_count++] = d;
-	return check_pair(p, b->pair_count - 1);
-}
-
-/* mcuboot [pair=NAME] KEY=VALUE...: profile keys (board-wide, or the named
- * pair's own), and the facts mode, align, max-img-sectors, image of the
- * pairs declared so far (every one, or the named one). */
-static int do_mcuboot(struct parser *p, char **tok, unsigned n)
-{
-	static const char *const facts[] = {"mode", "align", "max-img-sectors", "image"};
-	struct dsim_board *b = &p->b;
-	const char *fv[4] = {NULL, NULL, NULL, NULL};
-	int only = -1;
-	char why[160];
-	int e;
-
-	for (unsigned t = 1; t < n; t++) {
-		char key[32];
-		const char *eq = strchr(tok[t], '=');
-		size_t kl = eq ? (size_t)(eq - tok[t]) : 0;
-		int f;
-
-		if (eq == NULL || kl == 0 || kl >= sizeof(key)) {
-			return fail(p, "'%s': want key=value", tok[t]);
-		}
-		memcpy(key, tok[t], kl);
-		key[kl] = '\0';
-		if (strcmp(key, "pair") == 0) {
-			for (unsigned i = 0; i < b->pair_count && only < 0; i++) {
-				only = strcmp(b->pair[i].name, eq + 1) == 0 ? (int)i : -1;
-			}
-			if (t != 1) {
-				return fail(p, "pair= comes first on an mcuboot line");
-			}
-			if (only < 0) {
-				return fail(p, "mcuboot: no pair '%s' (declare it first)", eq + 1);
-			}
-		} else if ((f = pick(facts, 4, key)) >= 0) {
-			fv[f] = eq + 1;
-		} else if (dsim_profile_key(key)) {
-			e = dsim_profile_set(only >= 0 ? &b->pair[only].profile : &b->profile, key,
-					     eq + 1, why, sizeof(why));
-			if (e != 0) {
-				return fail(p, "%s", why);
-			}
-		} else {
-			return fail(p,
-				    "unknown mcuboot key '%s' (docs/dfu-sim-layout.md lists "
-				    "them)",
-				    key);
-		}
-	}
-	for (unsigned i = 0; i < b->pair_count; i++) {
-		if (only >= 0 && (unsigned)only != i) {
-			continue;
-		}
-		e = pair_facts(p, &b->pair[i], fv[0], fv[1], fv[2], fv[3]);
-		if (e == 0) {
-			e = check_pair(p, i);
-		}
-		if (e != 0) {
-			return e;
-		}
-	}
-	return 0;
-}
-
-int dsim_board_mcuboot(struct dsim_board *b, const char *spec, char *err, size_t err_len)
-{
-	struct parser p;
-	char buf[LINE_MAX_LEN + 1];
-	char *tok[MAX_TOKENS];
-	unsigned n = 1;
-	int e;
-
-	memset(&p, 0, sizeof(p));
-	p.b = *b;
-	p.cli = true;
-	p.err = err;
-	p.err_len = err_len;
-	if (strlen(spec) > LINE_MAX_LEN - 8) {
-		return fail(&p, "--mcuboot: longer than %d characters", LINE_MAX_LEN - 8);
-	}
-	snprintf(buf, sizeof(buf), "%s", spec);
-	tok[0] = "mcuboot";
-	for (char *s = strtok(buf, " ,\t"); s != NULL; s = strtok(NULL, " ,\t")) {
-		if (n == MAX_TOKENS) {
-			return fail(&p, "--mcuboot: too many fields");
-		}
-		tok[n++] = s;
-	}
-	if (n == 1) {
-		return fail(&p, "--mcuboot: want KEY=VALUE");
-	}
-	e = do_mcuboot(&p, tok, n);
-	if (e == 0) {
-		*b = p.b;
-	}
-	return e;
 }
 
 static bool uuid_ok(const char *u)
@@ -559,27 +332,27 @@ static int do_modem(struct parser *p, char **tok, unsigned n)
 	int e;
 
 	if (b->has_modem) {
-		return fail(p, "duplicate modem line");
+		return bp_fail(p, "duplicate modem line");
 	}
-	e = collect(p, tok, 1, n, keys, 2, v);
+	e = bp_collect(p, tok, 1, n, keys, 2, v);
 	if (e != 0) {
 		return e;
 	}
 	if (v[0] == NULL) {
-		return fail(p, "modem needs uuid=");
+		return bp_fail(p, "modem needs uuid=");
 	}
 	if (strlen(v[0]) != 36) {
-		return fail(p, "uuid must be 36 characters, not %zu", strlen(v[0]));
+		return bp_fail(p, "uuid must be 36 characters, not %zu", strlen(v[0]));
 	}
 	if (!uuid_ok(v[0])) {
-		return fail(p, "malformed uuid '%s'", v[0]);
+		return bp_fail(p, "malformed uuid '%s'", v[0]);
 	}
-	if (v[1] != NULL && (e = number(p, "area", v[1], &area)) != 0) {
+	if (v[1] != NULL && (e = bp_number(p, "area", v[1], &area)) != 0) {
 		return e;
 	}
 	if (area < SIM_MODEM_PATCH_OVERHEAD || area >= DFU_MODEM_OFFSET_DIRTY) {
-		return fail(p, "modem area 0x%x outside 88..0x%x", (unsigned)area,
-			    DFU_MODEM_OFFSET_DIRTY - 1u);
+		return bp_fail(p, "modem area 0x%x outside 88..0x%x", (unsigned)area,
+			       DFU_MODEM_OFFSET_DIRTY - 1u);
 	}
 	memcpy(b->modem_uuid, v[0], DSIM_UUID_LEN);
 	b->has_modem = true;
@@ -593,20 +366,20 @@ static int do_full_modem(struct parser *p, char **tok, unsigned n)
 	int e;
 
 	if (p->b.has_full_modem) {
-		return fail(p, "duplicate full-modem line");
+		return bp_fail(p, "duplicate full-modem line");
 	}
 	if (n != 2) {
-		return fail(p, "full-modem takes one area: <flash>:<offset>+<size>");
+		return bp_fail(p, "full-modem takes one area: <flash>:<offset>+<size>");
 	}
-	e = parse_area(p, "full-modem", tok[1], &a);
+	e = bp_parse_area(p, "full-modem", tok[1], &a);
 	if (e != 0) {
 		return e;
 	}
 	if (a.size < DFU_CONFIG_FULL_MODEM_MIN_SIZE) {
-		return fail(p, "full-modem partition 0x%x smaller than 0x%x", (unsigned)a.size,
-			    (unsigned)DFU_CONFIG_FULL_MODEM_MIN_SIZE);
+		return bp_fail(p, "full-modem partition 0x%x smaller than 0x%x", (unsigned)a.size,
+			       (unsigned)DFU_CONFIG_FULL_MODEM_MIN_SIZE);
 	}
-	add_area(p, &a, "full-modem");
+	bp_add_area(p, &a, "full-modem");
 	p->b.full_modem = a;
 	p->b.has_full_modem = true;
 	return 0;
@@ -615,11 +388,11 @@ static int do_full_modem(struct parser *p, char **tok, unsigned n)
 static int do_board(struct parser *p, char **tok, unsigned n)
 {
 	if (p->have_board) {
-		return fail(p, "duplicate board line");
+		return bp_fail(p, "duplicate board line");
 	}
-	if (n != 2 || !name_ok(tok[1])) {
-		return fail(p, "board takes one name ([A-Za-z][A-Za-z0-9_-]*, < %d chars)",
-			    DSIM_NAME_LEN);
+	if (n != 2 || !bp_name_ok(tok[1])) {
+		return bp_fail(p, "board takes one name ([A-Za-z][A-Za-z0-9_-]*, < %d chars)",
+			       DSIM_NAME_LEN);
 	}
 	(void)snprintf(p->b.name, sizeof(p->b.name), "%s", tok[1]);
 	p->have_board = true;
@@ -629,8 +402,8 @@ static int do_board(struct parser *p, char **tok, unsigned n)
 static const struct {
 	const char *word;
 	int (*fn)(struct parser *p, char **tok, unsigned n);
-} keywords[] = {{"board", do_board}, {"flash", do_flash},           {"pair", do_pair},
-		{"modem", do_modem}, {"full-modem", do_full_modem}, {"mcuboot", do_mcuboot}};
+} keywords[] = {{"board", do_board}, {"flash", do_flash},           {"pair", bp_do_pair},
+		{"modem", do_modem}, {"full-modem", do_full_modem}, {"mcuboot", bp_do_mcuboot}};
 
 /* One line without its newline (len bytes at s). */
 static int do_line(struct parser *p, const char *s, size_t len)
@@ -644,7 +417,7 @@ static int do_line(struct parser *p, const char *s, size_t len)
 		len = (size_t)(hash - s); /* comment */
 	}
 	if (len > LINE_MAX_LEN) {
-		return fail(p, "line longer than %d characters", LINE_MAX_LEN);
+		return bp_fail(p, "line longer than %d characters", LINE_MAX_LEN);
 	}
 	memcpy(buf, s, len);
 	buf[len] = '\0';
@@ -654,13 +427,13 @@ static int do_line(struct parser *p, const char *s, size_t len)
 		if (c == ' ' || c == '\t' || c == '\r') {
 			buf[i] = '\0';
 		} else if (c < ' ' || c > '~') {
-			return fail(p, "unexpected character 0x%02x", c);
+			return bp_fail(p, "unexpected character 0x%02x", c);
 		}
 	}
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] != '\0' && (i == 0 || buf[i - 1] == '\0')) {
 			if (n == MAX_TOKENS) {
-				return fail(p, "too many fields");
+				return bp_fail(p, "too many fields");
 			}
 			tok[n++] = &buf[i];
 		}
@@ -673,7 +446,7 @@ static int do_line(struct parser *p, const char *s, size_t len)
 			return keywords[i].fn(p, tok, n);
 		}
 	}
-	return fail(p, "unknown keyword '%s'", tok[0]);
+	return bp_fail(p, "unknown keyword '%s'", tok[0]);
 }
 
 int dsim_board_parse(const char *text, struct dsim_board *b, char *err, size_t err_len)
@@ -703,13 +476,13 @@ int dsim_board_parse(const char *text, struct dsim_board *b, char *err, size_t e
 		s += len + (nl ? 1 : 0);
 	}
 	if (!p.have_board) {
-		return fail(&p, "missing 'board <name>' line");
+		return bp_fail(&p, "missing 'board <name>' line");
 	}
 	if (p.b.flash_count == 0) {
-		return fail(&p, "no flash line");
+		return bp_fail(&p, "no flash line");
 	}
 	if (p.b.pair_count == 0) {
-		return fail(&p, "no pair line");
+		return bp_fail(&p, "no pair line");
 	}
 	*b = p.b;
 	return 0;

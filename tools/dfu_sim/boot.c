@@ -16,10 +16,13 @@
  *                secondary is erased (the whole slot; only its trailer
  *                sectors when it holds no image or a NON_BOOTABLE one),
  *                the primary boots unchanged.
- *   empty        swap-move / swap-offset without bootstrap and an empty
- *   primary      primary: nothing is installed or erased, the boot fails.
- *   bootstrap    an empty primary and a valid secondary: copied in, even
- *                without a request.
+ *   empty        swap-move / swap-offset with an empty primary (without
+ *   primary      bootstrap) or one whose magic is not MCUboot's: nothing is
+ *                installed or erased.
+ *   dependency   a dependency of the images to install is unmet: nothing
+ *                is installed or erased, the requests stay.
+ *   bootstrap    an empty primary, or one failing validation, and a valid
+ *                secondary: copied in, even without a request.
  * What happens is decided in bootview.c (dsim_pair_view()).
  *
  * The modem applies a scheduled delta patch at its boot (sim_modem_boot).
@@ -240,8 +243,9 @@ static int scramble_trailer(const struct dfu_mcuboot_pair *pair)
 	return dfu_mcuboot_trailer_erase(pair, 1);
 }
 
-/* Bootstrap (3.6): the secondary copied into the empty primary, which then
- * gets image_ok and copy_done; no request was needed, none stays. */
+/* Bootstrap (3.6): the secondary copied over the empty or invalid primary,
+ * which then gets image_ok and copy_done; no request was needed, none
+ * stays. */
 static int bootstrap(const struct dfu_mcuboot_pair *pair, int img)
 {
 	uint32_t n;
@@ -264,26 +268,22 @@ static int bootstrap(const struct dfu_mcuboot_pair *pair, int img)
 	return err;
 }
 
-static int boot_pair(struct dsim_device *d, unsigned i, char *what, size_t len)
+/* Carry out what the view of pair i (taken before any pair acted) says. */
+static int boot_pair(struct dsim_device *d, unsigned i, const struct dsim_pair_view *v)
 {
 	const struct dfu_mcuboot_pair *pair = &d->pairs[i];
-	struct dsim_pair_view v;
-	int err = dsim_pair_view(d, i, &v);
 	bool copy = d->board.pair[i].install == DSIM_INSTALL_COPY ||
 		    pair->mode == DFU_MCUBOOT_OVERWRITE;
+	int err;
 
-	if (err) {
-		return err;
-	}
-	dsim_pair_outcome(d, i, &v, what, len);
-	switch (v.action) {
+	switch (v->action) {
 	case DSIM_ACT_INSTALL:
 		if (copy) {
 			return overwrite(pair);
 		}
 		err = exchange(pair, false);
 		return err ? err
-			   : primary_trailer(pair, (int)i, v.st.swap == DFU_MCUBOOT_SWAP_PERM);
+			   : primary_trailer(pair, (int)i, v->st.swap == DFU_MCUBOOT_SWAP_PERM);
 	case DSIM_ACT_BOOTSTRAP:
 		return bootstrap(pair, (int)i);
 	case DSIM_ACT_REVERT:
@@ -293,28 +293,32 @@ static int boot_pair(struct dsim_device *d, unsigned i, char *what, size_t len)
 		return erase(&pair->secondary, 0, pair->secondary.size);
 	case DSIM_ACT_SCRAMBLE_TRAILER:
 		return scramble_trailer(pair);
-	default: /* NONE, NO_HEADERS: nothing is written */
+	default: /* NONE, NO_HEADERS, DEPENDENCY: nothing is written */
 		return 0;
 	}
+}
+
+bool dsim_full_modem_pending(struct dsim_device *d)
+{
+	struct dfu_full_modem_info info;
+	char uuid[DFU_MODEM_UUID_LEN];
+
+	if (!d->board.has_full_modem || !d->board.has_modem ||
+	    dfu_full_modem_stored(&d->full_modem, &info) != 0) {
+		return false;
+	}
+	sim_modem_uuid_of(info.digest, uuid);
+	return d->modem.nv.unbootable || memcmp(uuid, d->modem.nv.uuid, sizeof(uuid)) != 0;
 }
 
 /* Install the verified full modem file when the modem does not run it.
  * *done: whether an install ran. Returns its result. */
 static int full_modem_install(struct dsim_device *d, bool *done)
 {
-	struct dfu_full_modem_info info;
-	char uuid[DFU_MODEM_UUID_LEN];
-
-	*done = false;
-	if (!d->board.has_full_modem || !d->board.has_modem ||
-	    dfu_full_modem_stored(&d->full_modem, &info) != 0) {
+	*done = dsim_full_modem_pending(d);
+	if (!*done) {
 		return 0;
 	}
-	sim_modem_uuid_of(info.digest, uuid);
-	if (!d->modem.nv.unbootable && memcmp(uuid, d->modem.nv.uuid, sizeof(uuid)) == 0) {
-		return 0;
-	}
-	*done = true;
 	sim_modem_reboot(&d->modem);
 	return dfu_full_modem_install(&d->full_modem, &d->modem.bl, d->full_modem_buf,
 				      sizeof(d->full_modem_buf), 0);
@@ -329,9 +333,22 @@ int dsim_reboot(struct dsim_device *d, bool json, FILE *f)
 	} else {
 		fprintf(f, "reset %s (board %s)\n", d->dir, d->board.name);
 	}
+	/* MCUboot decides for every image (dependencies included) before it
+	 * upgrades any (sheet 0.1): every view first, then the actions. */
+	static struct dsim_pair_view v[DSIM_MAX_PAIRS];
+	int verr[DSIM_MAX_PAIRS];
+
 	for (unsigned i = 0; i < d->board.pair_count; i++) {
-		char what[256];
-		int err = boot_pair(d, i, what, sizeof(what));
+		verr[i] = dsim_pair_view(d, i, &v[i]);
+	}
+	for (unsigned i = 0; i < d->board.pair_count; i++) {
+		char what[512] = "";
+		int err = verr[i];
+
+		if (err == 0) {
+			dsim_pair_outcome(d, i, &v[i], what, sizeof(what));
+			err = boot_pair(d, i, &v[i]);
+		}
 
 		if (json) {
 			fprintf(f, "%s{\"image\":%u,\"done\":", i ? "," : "", i);

@@ -12,7 +12,8 @@
  *   out.c       progress bar / plain lines / JSON, error names
  *   apply.c     init -> offset_get -> write... -> done -> schedule
  *   status.c    the bootloader's-eye report
- *   main.c      argument parsing, subcommands, exit codes
+ *   main.c      usage, subcommand dispatch, exit codes; cmd_*.c each
+ *               command's arguments (cmd.h)
  *
  * Host only (POSIX + libcurl + mbedTLS). SPDX-License-Identifier: Apache-2.0
  */
@@ -376,6 +377,39 @@ int dsim_mcuboot_judge(const struct dsim_judge *j, const uint8_t *d, size_t len,
  *  bootloader rule. */
 const char *dsim_mcuboot_rule(int err, const struct dfu_mcuboot_info *info);
 
+/** Why a dependency keeps MCUboot from installing (struct dsim_dep). */
+enum dsim_dep_kind {
+	DSIM_DEP_NONE = 0,
+	DSIM_DEP_UNMET,    /**< The named image's next version is below the minimum. */
+	DSIM_DEP_LENGTH,   /**< A DEPENDENCY TLV of another length than 12. */
+	DSIM_DEP_NO_IMAGE, /**< It names an image the board does not have. */
+	DSIM_DEP_TLVS,     /**< A TLV area MCUboot's iterator cannot walk. */
+};
+
+/** The dependency that holds the requests (judge_deps.c). */
+struct dsim_dep {
+	uint8_t kind;                 /**< enum dsim_dep_kind */
+	uint8_t of;                   /**< The pair whose slot carries it. */
+	bool of_secondary;            /**< In that pair's new image (else its primary). */
+	uint8_t image;                /**< The MCUboot image number it names. */
+	uint16_t len;                 /**< The TLV's length. */
+	struct dfu_mcuboot_info want; /**< Minimum version (major..build). */
+	struct dfu_mcuboot_info have; /**< That image's version at the next boot. */
+};
+
+/**
+ * Name the dependency for which MCUboot installs nothing when pair img's
+ * request is carried out (the library's verdict: dfu_mcuboot_state() hold
+ * DFU_MCUBOOT_HOLD_DEPENDENCY): the first one, in pair order, of every
+ * image's next slot, found with the library's verifier walk and version
+ * comparison. 0, -ENOENT (none found), or a flash error.
+ */
+int dsim_mcuboot_dep_unmet(struct dfu_mcuboot *m, unsigned img, struct dsim_dep *out);
+
+/** That dependency in words ("dependency on image 1 >= 2.0.0+0 unmet
+ *  (image 1 would run 1.0.0+0)"), seen from pair img. Returns b. */
+const char *dsim_dep_text(const struct dsim_dep *dp, unsigned img, char *b, size_t n);
+
 /** One sentence for a rule name (also "empty_primary", "offset_sector0"). */
 const char *dsim_mcuboot_rule_text(const char *rule);
 
@@ -441,6 +475,8 @@ void dsim_boot_free(struct dsim_boot_ctx *c);
 /** Generate a P-256 key pair: private PEM at path, public at <path>.pub. */
 int dsim_keygen(const char *path, char *err, size_t err_len);
 
+#define DSIM_MAX_DEPS 4
+
 struct dsim_mkimage {
 	const char *key_path;     /**< Private PEM (EC P-256 or RSA); NULL = unsigned. */
 	uint32_t size;            /**< Payload bytes (ignored with payload_path). */
@@ -456,6 +492,10 @@ struct dsim_mkimage {
 	uint32_t tlv;      /**< Extra 4-byte TLV of this type (0x10000 | type;
 				0 = none): unprotected, after the signature. */
 	uint32_t prot_tlv; /**< The same in the protected area (signed). */
+	/** Protected DEPENDENCY TLVs (0x40): "IMAGE:VERSION" each (MCUboot
+	 *  image number 0..255, major.minor.revision[+build]). */
+	const char *deps[DSIM_MAX_DEPS];
+	unsigned dep_count;
 };
 
 /** Write a signed (or hash-only) MCUboot image to path. */
@@ -572,25 +612,31 @@ enum dsim_boot_action {
 	DSIM_ACT_REVERT,           /**< The unconfirmed test image is swapped back. */
 	DSIM_ACT_SCRAMBLE,         /**< The secondary is refused: whole slot erased. */
 	DSIM_ACT_SCRAMBLE_TRAILER, /**< "No bootable image": its trailer sectors erased. */
-	DSIM_ACT_NO_HEADERS,       /**< Empty primary (move / offset, no bootstrap):
-					nothing installed, nothing erased. */
+	DSIM_ACT_NO_HEADERS,       /**< Move / offset: the primary's magic is erased
+					(no bootstrap) or not MCUboot's: nothing
+					installed, nothing erased. */
+	DSIM_ACT_DEPENDENCY,       /**< A dependency holds every request (2.10):
+					nothing installed or erased, the requests
+					stay. */
 };
 
 struct dsim_pair_view {
 	struct dfu_mcuboot_pair_state st; /**< The library's state of the pair. */
 	struct dfu_mcuboot_profile prof;  /**< The pair's bootloader profile. */
 	bool primary_empty;               /**< Header magic erased. */
-	bool primary_ok;                  /**< Passes validate-primary (or, without it,
-					       has the magic). */
-	const char *primary_rule;         /**< Why not (dsim_mcuboot_rule() names). */
-	const char *secondary_rule;       /**< The secondary's refusing rule, or NULL. */
+	bool primary_ok;                  /**< The library's primary_valid: passes
+					       validate-primary (or, without it, has
+					       the magic). */
+	const char *primary_rule;         /**< Why not (dsim_mcuboot_rule() names,
+					       "empty_primary", "other"). */
 	enum dsim_boot_action action;
-	const char *check; /**< Why a request is not carried out. */
-	bool boot_fails;   /**< No image passes: the boot fails. */
+	const char *check;   /**< Why a request is not carried out. */
+	bool boot_fails;     /**< The library's boot_fails: the boot fails. */
+	struct dsim_dep dep; /**< DSIM_ACT_DEPENDENCY: which one (kind 0: not found). */
 };
 
-/** The library's state of pair i and the bootloader's verdicts on its
- *  slots, and what MCUboot does at the next reset. 0 or an error. */
+/** The library's state of pair i (its verdicts), the rules that name
+ *  them, and what MCUboot does at the next reset. 0 or an error. */
 int dsim_pair_view(struct dsim_device *d, unsigned i, struct dsim_pair_view *v);
 
 /** One line: what the bootloader does with pair i on the next reset. */
@@ -604,6 +650,10 @@ const char *dsim_pair_outcome(const struct dsim_device *d, unsigned i,
  * happened. Returns an enum dsim_exit.
  */
 int dsim_reboot(struct dsim_device *d, bool json, FILE *out);
+
+/** A verified full modem file is in the partition and the modem does not
+ *  run it (or cannot boot): the next reset installs it (boot.c). */
+bool dsim_full_modem_pending(struct dsim_device *d);
 
 /**
  * Program img into image 0's primary slot as a factory programmer would

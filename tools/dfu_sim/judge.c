@@ -204,6 +204,12 @@ const char *dsim_mcuboot_rule_text(const char *rule)
 		{"empty_primary",
 		 "the primary slot is empty: swap-move / swap-offset without bootstrap install "
 		 "nothing"},
+		{"primary_header",
+		 "swap-move / swap-offset: the primary's header magic is not MCUboot's, "
+		 "nothing is installed"},
+		{"dependency",
+		 "a dependency (protected DEPENDENCY TLV) of the images to install is unmet "
+		 "or malformed: nothing is installed or erased, the requests stay"},
 		{"offset_sector0",
 		 "swap-offset: the secondary's sector 0 holds an image header (wrong upload "
 		 "address?)"},

@@ -330,6 +330,27 @@ int dsim_mkimage(const struct dsim_mkimage *p, const char *path, char *err, size
 	ip.max_align = 8;
 	ip.confirm = p->confirm;
 	ip.flags = p->flags;
+	struct mcuboot_img_dep deps[DSIM_MAX_DEPS];
+
+	if (p->dep_count > DSIM_MAX_DEPS) {
+		return fail(err, err_len, -EINVAL, "--dependency: at most %d", DSIM_MAX_DEPS);
+	}
+	for (unsigned i = 0; i < p->dep_count; i++) {
+		const char *colon = p->deps[i] != NULL ? strchr(p->deps[i], ':') : NULL;
+		const char *s = p->deps[i];
+		uint32_t id;
+
+		if (colon == NULL || !parse_u(&s, 255, &id) || s != colon ||
+		    !parse_version(colon + 1, &deps[i].version)) {
+			return fail(err, err_len, -EINVAL,
+				    "--dependency \"%s\": want IMAGE:VERSION (image 0-255, "
+				    "version major.minor.revision[+build])",
+				    p->deps[i] != NULL ? p->deps[i] : "");
+		}
+		deps[i].image_id = (uint8_t)id;
+	}
+	ip.deps = p->dep_count > 0 ? deps : NULL;
+	ip.dep_count = p->dep_count;
 	static const uint8_t tlv_value[4];
 	const struct mcuboot_img_tlv prot = {(uint16_t)p->prot_tlv, sizeof(tlv_value), tlv_value};
 

@@ -1,7 +1,8 @@
 /*
  * dfu-sim status: every slot as the bootloader will see it (image present,
  * version, digest, trailer), what it will do on the next reset, the modem's
- * delta area and the full modem partition.
+ * delta area and the full modem partition (and whether the next reset
+ * installs the file there).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -47,9 +48,10 @@ static const char *swap_name(uint8_t s)
 	}
 }
 
-static void version_str(const struct dfu_mcuboot_info *i, char *b, size_t n)
+static const char *version_str(const struct dfu_mcuboot_info *i, char *b, size_t n)
 {
 	snprintf(b, n, "%u.%u.%u+%" PRIu32, i->major, i->minor, i->revision, i->build);
+	return b;
 }
 
 /* " (check RULE: why)" for a rule. */
@@ -57,6 +59,30 @@ static const char *because(const char *rule, char *b, size_t n)
 {
 	snprintf(b, n, "check %s: %s", rule, dsim_mcuboot_rule_text(rule));
 	return b;
+}
+
+static const char *const dep_kinds[] = {"", "unmet", "length", "no_image", "tlvs"};
+
+/* JSON "dependency":{...} of a request held by a dependency. */
+static void dep_json(FILE *f, const struct dsim_pair_view *v)
+{
+	const struct dsim_dep *dp = &v->dep;
+	char b[40];
+
+	if (v->action != DSIM_ACT_DEPENDENCY || dp->kind == DSIM_DEP_NONE || dp->kind > 4) {
+		return;
+	}
+	fprintf(f, ",\"dependency\":{\"problem\":\"%s\",\"of\":%u,\"slot\":\"%s\"",
+		dep_kinds[dp->kind], dp->of, dp->of_secondary ? "secondary" : "primary");
+	if (dp->kind == DSIM_DEP_UNMET || dp->kind == DSIM_DEP_NO_IMAGE) {
+		fprintf(f, ",\"image\":%u,\"min_version\":", dp->image);
+		dsim_json_str(f, version_str(&dp->want, b, sizeof(b)));
+	}
+	if (dp->kind == DSIM_DEP_UNMET) {
+		fprintf(f, ",\"version\":");
+		dsim_json_str(f, version_str(&dp->have, b, sizeof(b)));
+	}
+	fprintf(f, "}");
 }
 
 const char *dsim_pair_outcome(const struct dsim_device *d, unsigned i,
@@ -107,10 +133,17 @@ const char *dsim_pair_outcome(const struct dsim_device *d, unsigned i,
 		}
 		break;
 	case DSIM_ACT_BOOTSTRAP:
-		snprintf(buf, len,
-			 "MCUboot (bootstrap) copies %s into the empty primary slot, no request "
-			 "needed",
-			 sv);
+		if (v->primary_empty || v->primary_rule == NULL) {
+			snprintf(buf, len,
+				 "MCUboot (bootstrap) copies %s into the %s primary slot, no "
+				 "request needed",
+				 sv, v->primary_empty ? "empty" : "invalid");
+		} else {
+			snprintf(buf, len,
+				 "MCUboot (bootstrap) copies %s over the primary %s, which fails "
+				 "validation (%s), no request needed",
+				 sv, pv, because(v->primary_rule, why, sizeof(why)));
+		}
 		break;
 	case DSIM_ACT_REVERT:
 		snprintf(buf, len,
@@ -118,11 +151,26 @@ const char *dsim_pair_outcome(const struct dsim_device *d, unsigned i,
 			 st->secondary.present ? sv : "the previous image");
 		break;
 	case DSIM_ACT_NO_HEADERS:
+		if (v->primary_empty) {
+			snprintf(buf, len,
+				 "MCUboot finds an upgrade request but cannot read the primary's "
+				 "header (empty primary, %s without bootstrap): it installs "
+				 "nothing, erases nothing, and the boot fails",
+				 p->mode == DFU_MCUBOOT_SWAP_OFFSET ? "swap-offset" : "swap-move");
+		} else {
+			snprintf(buf, len,
+				 "MCUboot finds an upgrade request but cannot read the primary's "
+				 "header (%s: its magic is not MCUboot's): it installs nothing, "
+				 "erases nothing, and %s",
+				 p->mode == DFU_MCUBOOT_SWAP_OFFSET ? "swap-offset" : "swap-move",
+				 boots);
+		}
+		break;
+	case DSIM_ACT_DEPENDENCY:
 		snprintf(buf, len,
-			 "MCUboot finds an upgrade request but cannot read the primary's header "
-			 "(empty primary, %s without bootstrap): it installs nothing, erases "
-			 "nothing, and the boot fails",
-			 p->mode == DFU_MCUBOOT_SWAP_OFFSET ? "swap-offset" : "swap-move");
+			 "not installing: %s; MCUboot installs no image, erases nothing, keeps "
+			 "the request (checked again at every boot) and %s",
+			 dsim_dep_text(&v->dep, i, why, sizeof(why)), boots);
 		break;
 	case DSIM_ACT_SCRAMBLE_TRAILER:
 		snprintf(buf, len,
@@ -193,15 +241,22 @@ static void modem_report(struct dsim_device *d, bool json, FILE *f)
 			   : nv->committed > 0 ? "partial patch"
 					       : "blank";
 	bool pending = nv->action == SIM_MODEM_ACTION_UPDATE;
-	char next[160];
+	bool full = dsim_full_modem_pending(d);
+	char next[240];
+	int n = full ? snprintf(next, sizeof(next),
+				"the full modem firmware in the partition is installed (the "
+				"modem does not run it yet), then ")
+		     : 0;
 
 	if (pending) {
-		snprintf(next, sizeof(next), "the modem applies the patch %.36s -> %.36s",
-			 nv->src_uuid, nv->dst_uuid);
+		snprintf(next + n, sizeof(next) - (size_t)n,
+			 "the modem applies the patch %.36s -> %.36s", nv->src_uuid, nv->dst_uuid);
 	} else if (nv->action == SIM_MODEM_ACTION_ROLLBACK) {
-		snprintf(next, sizeof(next), "the modem rolls back to its previous firmware");
+		snprintf(next + n, sizeof(next) - (size_t)n,
+			 "the modem rolls back to its previous firmware");
 	} else {
-		snprintf(next, sizeof(next), "the modem boots its firmware unchanged");
+		snprintf(next + n, sizeof(next) - (size_t)n, "the modem boots %s",
+			 full ? "it" : "its firmware unchanged");
 	}
 	if (json) {
 		fprintf(f, ",\"modem\":{\"uuid\":");
@@ -226,6 +281,7 @@ static void full_modem_report(struct dsim_device *d, bool json, FILE *f)
 	struct dfu_full_modem_info info;
 	int err = dfu_full_modem_stored(&d->full_modem, &info);
 	const struct dsim_area *a = &d->board.full_modem;
+	bool install = err == 0 && dsim_full_modem_pending(d);
 
 	if (json) {
 		fprintf(f, ",\"full_modem\":{\"flash\":");
@@ -238,7 +294,7 @@ static void full_modem_report(struct dsim_device *d, bool json, FILE *f)
 				",\"blob_len\":%" PRIu32,
 				info.verified ? "true" : "false", info.wrapper_len, info.blob_len);
 		}
-		fprintf(f, "}");
+		fprintf(f, ",\"install_on_reset\":%s}", install ? "true" : "false");
 		return;
 	}
 	fprintf(f, "  full modem partition %s@0x%06" PRIx32 " +0x%" PRIx32 ": ",
@@ -247,6 +303,10 @@ static void full_modem_report(struct dsim_device *d, bool json, FILE *f)
 		fprintf(f, "%s image (wrapper %" PRIu32 " B, blob %" PRIu32 " B, %u segments)\n",
 			info.verified ? "verified" : "unverified", info.wrapper_len, info.blob_len,
 			info.segments);
+		if (install) {
+			fprintf(f, "    on reset: installed into the modem (it does not run this "
+				   "firmware yet)\n");
+		}
 	} else {
 		fprintf(f, "no stored image (%s)\n", dfu_errno_name(err));
 	}
@@ -359,6 +419,7 @@ int dsim_status(struct dsim_device *d, bool json, FILE *f)
 				fprintf(f, ",\"check\":");
 				dsim_json_str(f, v.check);
 			}
+			dep_json(f, &v);
 			dsim_delta_status(d, i, stp, true, f);
 			fprintf(f, "}");
 			continue;
