@@ -342,6 +342,9 @@ static const char *expected_type(const uint8_t *b, size_t n)
 	if (b[0] == 0x3d && b[1] == 0xb8 && b[2] == 0xf3 && b[3] == 0x96) {
 		return "mcuboot";
 	}
+	if (b[0] == 'M' && b[1] == 'C' && b[2] == 'D' && b[3] == 'P' && b[4] == 1) {
+		return "mcuboot-delta"; /* application delta envelope, version 1 */
+	}
 	if (b[4] == 0x6d && b[5] == 0x65 && b[6] == 0x44 && b[7] == 0x75) {
 		return "modem_delta";
 	}
