@@ -45,7 +45,7 @@ static inline uint16_t mcuboot_le16(const uint8_t *p)
 
 /**
  * Decode the 32-byte header into info and check it under profile prof (NULL
- * = the default): magic, hdr_size >= 32 (deliberately stricter), flags
+ * = the default): magic (no lower bound on hdr_size: bootutil has none), flags
  * (H5: encryption only with allow_enc, never both bits; H6: compression only
  * with DFU_MCUBOOT_P_DECOMPRESS, never LZMA1 with LZMA2; PIC and undefined
  * bits ignored), hdr + img + prot (+ 4 for the TLV info) within max_img and

@@ -115,8 +115,8 @@ static uint16_t sig_tlv_of(int alg)
 	return alg > 0 && alg <= DFU_SIG_RSA3072_PSS ? t[alg] : 0;
 }
 
-/* The build's signature TLV type: 0 = none (hash-only build), ANY_SIG =
- * every type (keys known only by their hash). */
+/* The build's signature TLV type: 0 = none (hash-only build); ANY_SIG =
+ * every type (a hash-only profile with keys: the library's policy). */
 static uint16_t expected_sig(const struct mcuboot_verify_args *a)
 {
 	uint8_t alg = a->prof->build.sig_alg;
@@ -139,7 +139,11 @@ static uint16_t expected_sig(const struct mcuboot_verify_args *a)
 			}
 		}
 	}
-	return ANY_SIG;
+	/* No key says it (every key given only by its hash, as a HW-key
+	 * build's, or no key): the default build's, ECDSA P-256. Its bounds
+	 * (PUBKEY <= 152 bytes, signature <= 128) and only its signature
+	 * type, as that MCUboot; another build states sig_alg. */
+	return alg == DFU_MCUBOOT_SIG_FROM_KEYS ? MCUBOOT_TLV_ECDSA : ANY_SIG;
 }
 
 /* bootutil's signature buffer for the TLV type (EXPECTED_SIG_LEN). */
@@ -224,6 +228,16 @@ static int fail(struct dfu_mcuboot_info *info, uint8_t rule, int err)
 	return err;
 }
 
+/* NCS 2.x iterator: an entry may run past the TLV area, and bootutil reads
+ * its value from there. The library reads only what it can trust (what
+ * was written: read_limit, else the maximum image size); a value the walk
+ * would read from further is refused (deliberately stricter). Entries that
+ * are not read may end anywhere. */
+static bool beyond(const struct mcuboot_verify_args *a, uint32_t off, uint32_t n)
+{
+	return (uint64_t)off + n > (a->read_limit != 0 ? a->read_limit : a->max_img);
+}
+
 static int sig_entry(const struct mcuboot_verify_args *a, struct walk *w,
 		     struct dfu_mcuboot_info *info, uint16_t type, uint32_t off, uint16_t len)
 {
@@ -238,6 +252,9 @@ static int sig_entry(const struct mcuboot_verify_args *a, struct walk *w,
 	}
 	if (!sig_len_ok(type, len)) {
 		return refuse(info, DFU_MCUBOOT_RULE_SIG_LENGTH);
+	}
+	if (beyond(a, off, len)) {
+		return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
 	}
 	const struct dfu_mcuboot_key *k = &a->keys[w->key];
 	const uint8_t *key = k->der;
@@ -313,6 +330,9 @@ static int key_entry(const struct mcuboot_verify_args *a, struct walk *w,
 		if (len > DFU_SHA256_SIZE) {
 			return refuse(info, DFU_MCUBOOT_RULE_KEY_LENGTH);
 		}
+		if (beyond(a, off, len)) {
+			return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
+		}
 		err = rd(a, off, buf, len);
 		if (err == 0) {
 			w->key = match_key(a, buf, len, &err);
@@ -322,6 +342,9 @@ static int key_entry(const struct mcuboot_verify_args *a, struct walk *w,
 	/* PUBKEY (HW key build): its SHA-256 equals a trusted key's hash. */
 	if (len > pubkey_max(w->expected)) {
 		return refuse(info, DFU_MCUBOOT_RULE_KEY_LENGTH);
+	}
+	if (beyond(a, off, len)) {
+		return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
 	}
 	err = mcuboot_hash_start(a->crypto, a->sha);
 	for (uint32_t i = 0; err == 0 && i < len; i += sizeof(buf)) {
@@ -350,6 +373,9 @@ static int hash_entry(const struct mcuboot_verify_args *a, struct walk *w,
 
 	if (len != DFU_SHA256_SIZE) {
 		return refuse(info, DFU_MCUBOOT_RULE_HASH_LENGTH);
+	}
+	if (beyond(a, off, len)) {
+		return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
 	}
 	int err = rd(a, off, v, sizeof(v));
 
@@ -388,6 +414,9 @@ static int cnt_entry(const struct mcuboot_verify_args *a, struct walk *w,
 		return (b->features & DFU_MCUBOOT_P_HW_ROLLBACK)
 			       ? refuse(info, DFU_MCUBOOT_RULE_SEC_CNT_LENGTH)
 			       : 0;
+	}
+	if (beyond(a, off, len)) {
+		return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
 	}
 	err = rd(a, off, v, sizeof(v));
 	if (err) {
@@ -428,6 +457,9 @@ static int entry(const struct mcuboot_verify_args *a, struct walk *w, struct dfu
 		return cnt_entry(a, w, info, off, len, prot);
 	}
 	if (type == MCUBOOT_TLV_DEPENDENCY && prot && a->dep != NULL) {
+		if (beyond(a, off, len)) {
+			return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
+		}
 		return a->dep(a->dep_ctx, a, off, len); /* only protected ones count */
 	}
 	if (w->expected == 0 || !a->full || w->digest == NULL) {
@@ -441,6 +473,23 @@ static int entry(const struct mcuboot_verify_args *a, struct walk *w, struct dfu
 		return sig_entry(a, w, info, type, off, len);
 	}
 	return 0; /* ignored */
+}
+
+/* The rule a signature verdict refuses by (NONE: it passes). */
+static uint8_t sig_rule(uint8_t verdict)
+{
+	switch (verdict) {
+	case DFU_MCUBOOT_CHECK_OK:
+		return DFU_MCUBOOT_RULE_NONE;
+	case DFU_MCUBOOT_CHECK_BAD:
+		return DFU_MCUBOOT_RULE_SIGNATURE;
+	case DFU_MCUBOOT_CHECK_NO_KEY:
+		return DFU_MCUBOOT_RULE_KEY_NOT_FOUND;
+	case DFU_MCUBOOT_CHECK_UNSUPPORTED:
+		return DFU_MCUBOOT_RULE_SIGNATURE_TYPE;
+	default:
+		return DFU_MCUBOOT_RULE_SIGNATURE_MISSING;
+	}
 }
 
 /* Read a TLV info at off: sets *magic and *tot. */
@@ -468,9 +517,12 @@ static int walk(const struct mcuboot_verify_args *a, struct walk *w, struct dfu_
 
 		if (info->prot_size != 0 && off == prot_end) {
 			off += 4u; /* the 0x6907 info */
+			if (checked) {
+				continue; /* the loop condition again */
+			}
 		}
-		/* checked: header and payload before tlv_end; NCS 2.x: anywhere
-		 * the library can read (it never writes past the maximum). */
+		/* checked: header and payload before tlv_end; NCS 2.x: the
+		 * header anywhere the library can read (a value: beyond()). */
 		if (off + 4u > (checked ? tlv_end : limit)) {
 			return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
 		}
@@ -483,7 +535,7 @@ static int walk(const struct mcuboot_verify_args *a, struct walk *w, struct dfu_
 		uint16_t len = mcuboot_le16(&h[2]);
 
 		off += 4u;
-		if (off + len > (checked ? tlv_end : limit)) {
+		if (checked && off + len > tlv_end) {
 			return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
 		}
 		err = entry(a, w, info, type, (uint32_t)off, len, off < prot_end);
@@ -583,8 +635,11 @@ int mcuboot_verify(const struct mcuboot_verify_args *args, struct dfu_mcuboot_in
 				  : w.sig_seen                        ? DFU_MCUBOOT_CHECK_NO_KEY
 								      : DFU_MCUBOOT_CHECK_NONE;
 		info->sig_alg = w.verdict_alg;
+		info->rule = sig_rule(info->signature);
 	}
-	if ((a.prof->build.features & DFU_MCUBOOT_P_HW_ROLLBACK) && !w.cnt_seen) {
+	/* after the hash and the signature, as bootutil */
+	if ((a.prof->build.features & DFU_MCUBOOT_P_HW_ROLLBACK) && !w.cnt_seen &&
+	    info->rule == DFU_MCUBOOT_RULE_NONE) {
 		info->rule = DFU_MCUBOOT_RULE_SEC_CNT;
 	}
 	return 0;
