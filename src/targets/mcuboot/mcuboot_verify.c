@@ -15,6 +15,8 @@
  *     verdict overwritten: the last verified signature decides), SEC_CNT
  *     with a hardware counter;
  *   - the first rule that refuses stops the walk.
+ * What the build expects (signature type, length bounds, allow list):
+ * mcuboot_build.c.
  * Every field is untrusted: byte-wise decoding, 64-bit sums.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -26,9 +28,7 @@
 #include "dfu_util.h"
 #include "mcuboot_image.h"
 
-#define ECDSA_SIG_MAX 128u /* bootutil's signature buffer for ECDSA */
 #define ECDSA_DER_MAX 72u
-#define ANY_SIG 0xFFFFu
 
 static int rd(const struct mcuboot_verify_args *a, uint32_t off, void *dst, size_t n)
 {
@@ -91,115 +91,6 @@ static int match_key(const struct mcuboot_verify_args *a, const uint8_t *h, size
 	return -1;
 }
 
-static int sig_alg_of(uint16_t type)
-{
-	switch (type) {
-	case MCUBOOT_TLV_ECDSA:
-		return DFU_SIG_ECDSA_P256;
-	case MCUBOOT_TLV_ED25519:
-		return DFU_SIG_ED25519;
-	case MCUBOOT_TLV_RSA2048:
-		return DFU_SIG_RSA2048_PSS;
-	case MCUBOOT_TLV_RSA3072:
-		return DFU_SIG_RSA3072_PSS;
-	default:
-		return 0;
-	}
-}
-
-static uint16_t sig_tlv_of(int alg)
-{
-	static const uint16_t t[] = {0, MCUBOOT_TLV_ECDSA, MCUBOOT_TLV_ED25519, MCUBOOT_TLV_RSA2048,
-				     MCUBOOT_TLV_RSA3072};
-
-	return alg > 0 && alg <= DFU_SIG_RSA3072_PSS ? t[alg] : 0;
-}
-
-/* The build's signature TLV type: 0 = none (hash-only build); ANY_SIG =
- * every type (a hash-only profile with keys: the library's policy). */
-static uint16_t expected_sig(const struct mcuboot_verify_args *a)
-{
-	uint8_t alg = a->prof->build.sig_alg;
-
-	if (alg == DFU_MCUBOOT_SIG_NONE && a->key_count == 0) {
-		return 0; /* with keys: they still require a signature (policy) */
-	}
-	if (alg != DFU_MCUBOOT_SIG_FROM_KEYS && alg != DFU_MCUBOOT_SIG_NONE) {
-		return sig_tlv_of(alg);
-	}
-	for (uint8_t i = 0; i < a->key_count; i++) {
-		struct dfu_key k;
-
-		if (a->keys[i].der != NULL &&
-		    dfu_key_parse(a->keys[i].der, a->keys[i].der_len, &k) == 0) {
-			uint16_t t = sig_tlv_of(dfu_key_sig_alg(&k));
-
-			if (t != 0) {
-				return t;
-			}
-		}
-	}
-	/* No key says it (every key given only by its hash, as a HW-key
-	 * build's, or no key): the default build's, ECDSA P-256. Its bounds
-	 * (PUBKEY <= 152 bytes, signature <= 128) and only its signature
-	 * type, as that MCUboot; another build states sig_alg. */
-	return alg == DFU_MCUBOOT_SIG_FROM_KEYS ? MCUBOOT_TLV_ECDSA : ANY_SIG;
-}
-
-/* bootutil's signature buffer for the TLV type (EXPECTED_SIG_LEN). */
-static bool sig_len_ok(uint16_t type, uint16_t len)
-{
-	switch (type) {
-	case MCUBOOT_TLV_ECDSA:
-		return len <= ECDSA_SIG_MAX;
-	case MCUBOOT_TLV_ED25519:
-		return len == 64u;
-	case MCUBOOT_TLV_RSA2048:
-		return len == 256u;
-	default:
-		return len == 384u;
-	}
-}
-
-/* Longest PUBKEY TLV of a HW-key build: signature buffer + 24. */
-static uint32_t pubkey_max(uint16_t expected)
-{
-	switch (expected) {
-	case MCUBOOT_TLV_ECDSA:
-		return ECDSA_SIG_MAX + 24u;
-	case MCUBOOT_TLV_ED25519:
-		return 64u + 24u;
-	case MCUBOOT_TLV_RSA2048:
-		return 256u + 24u;
-	default:
-		return 384u + 24u;
-	}
-}
-
-/* Allow list for unprotected TLVs (2.4), a non-pure, non-HMAC-SHA512 build. */
-static bool allowed_unprotected(uint16_t type)
-{
-	switch (type) {
-	case 0x01: /* KEYHASH */
-	case 0x02: /* PUBKEY */
-	case 0x10: /* SHA256 */
-	case 0x11: /* SHA384 */
-	case 0x12: /* SHA512 */
-	case 0x20: /* RSA2048_PSS */
-	case 0x21: /* ECDSA224 */
-	case 0x22: /* ECDSA_SIG */
-	case 0x23: /* RSA3072_PSS */
-	case 0x24: /* ED25519 */
-	case 0x30: /* ENC_RSA2048 */
-	case 0x31: /* ENC_KW */
-	case 0x32: /* ENC_EC256 */
-	case 0x33: /* ENC_X25519 */
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* ---- the walk ----------------------------------------------------------- */
 
 struct walk {
@@ -241,7 +132,7 @@ static bool beyond(const struct mcuboot_verify_args *a, uint32_t off, uint32_t n
 static int sig_entry(const struct mcuboot_verify_args *a, struct walk *w,
 		     struct dfu_mcuboot_info *info, uint16_t type, uint32_t off, uint16_t len)
 {
-	int alg = sig_alg_of(type);
+	int alg = mcuboot_sig_alg_of(type);
 
 	if (w->key < 0) {
 		w->sig_seen = true;
@@ -250,7 +141,7 @@ static int sig_entry(const struct mcuboot_verify_args *a, struct walk *w,
 		}
 		return 0; /* skipped, even when malformed */
 	}
-	if (!sig_len_ok(type, len)) {
+	if (!mcuboot_sig_len_ok(type, len)) {
 		return refuse(info, DFU_MCUBOOT_RULE_SIG_LENGTH);
 	}
 	if (beyond(a, off, len)) {
@@ -259,7 +150,7 @@ static int sig_entry(const struct mcuboot_verify_args *a, struct walk *w,
 	const struct dfu_mcuboot_key *k = &a->keys[w->key];
 	const uint8_t *key = k->der;
 	size_t key_len = k->der_len;
-	uint8_t local[ECDSA_SIG_MAX];
+	uint8_t local[MCUBOOT_ECDSA_SIG_MAX];
 	uint8_t der[ECDSA_DER_MAX];
 	const uint8_t *sig = a->scratch;
 	size_t sig_len = len;
@@ -340,7 +231,7 @@ static int key_entry(const struct mcuboot_verify_args *a, struct walk *w,
 		return err;
 	}
 	/* PUBKEY (HW key build): its SHA-256 equals a trusted key's hash. */
-	if (len > pubkey_max(w->expected)) {
+	if (len > mcuboot_pubkey_max(w->expected)) {
 		return refuse(info, DFU_MCUBOOT_RULE_KEY_LENGTH);
 	}
 	if (beyond(a, off, len)) {
@@ -443,7 +334,8 @@ static int entry(const struct mcuboot_verify_args *a, struct walk *w, struct dfu
 {
 	const struct dfu_mcuboot_profile *b = &a->prof->build;
 
-	if (!prot && !(b->features & DFU_MCUBOOT_P_NO_ALLOW_LIST) && !allowed_unprotected(type)) {
+	if (!prot && !(b->features & DFU_MCUBOOT_P_NO_ALLOW_LIST) &&
+	    !mcuboot_allowed_unprotected(type)) {
 		return refuse(info, DFU_MCUBOOT_RULE_TLV_ALLOW_LIST);
 	}
 	if (type == MCUBOOT_TLV_SHA256) {
@@ -469,27 +361,11 @@ static int entry(const struct mcuboot_verify_args *a, struct walk *w, struct dfu
 	    (type == MCUBOOT_TLV_PUBKEY && b->key_tlv == DFU_MCUBOOT_PUBKEY)) {
 		return key_entry(a, w, info, type, off, len);
 	}
-	if (sig_alg_of(type) != 0 && (w->expected == ANY_SIG || w->expected == type)) {
+	if (mcuboot_sig_alg_of(type) != 0 &&
+	    (w->expected == MCUBOOT_ANY_SIG || w->expected == type)) {
 		return sig_entry(a, w, info, type, off, len);
 	}
 	return 0; /* ignored */
-}
-
-/* The rule a signature verdict refuses by (NONE: it passes). */
-static uint8_t sig_rule(uint8_t verdict)
-{
-	switch (verdict) {
-	case DFU_MCUBOOT_CHECK_OK:
-		return DFU_MCUBOOT_RULE_NONE;
-	case DFU_MCUBOOT_CHECK_BAD:
-		return DFU_MCUBOOT_RULE_SIGNATURE;
-	case DFU_MCUBOOT_CHECK_NO_KEY:
-		return DFU_MCUBOOT_RULE_KEY_NOT_FOUND;
-	case DFU_MCUBOOT_CHECK_UNSUPPORTED:
-		return DFU_MCUBOOT_RULE_SIGNATURE_TYPE;
-	default:
-		return DFU_MCUBOOT_RULE_SIGNATURE_MISSING;
-	}
 }
 
 /* Read a TLV info at off: sets *magic and *tot. */
@@ -594,7 +470,7 @@ int mcuboot_verify(const struct mcuboot_verify_args *args, struct dfu_mcuboot_in
 	info->tlv_end = prot_end + tot;
 
 	const uint32_t tlv_end = info->tlv_end;
-	struct walk w = {.key = -1, .expected = expected_sig(&a)};
+	struct walk w = {.key = -1, .expected = mcuboot_expected_sig(&a)};
 
 	if (a.full) {
 		w.digest = a.digest;
@@ -635,7 +511,7 @@ int mcuboot_verify(const struct mcuboot_verify_args *args, struct dfu_mcuboot_in
 				  : w.sig_seen                        ? DFU_MCUBOOT_CHECK_NO_KEY
 								      : DFU_MCUBOOT_CHECK_NONE;
 		info->sig_alg = w.verdict_alg;
-		info->rule = sig_rule(info->signature);
+		info->rule = mcuboot_sig_rule(info->signature);
 	}
 	/* after the hash and the signature, as bootutil */
 	if ((a.prof->build.features & DFU_MCUBOOT_P_HW_ROLLBACK) && !w.cnt_seen &&
