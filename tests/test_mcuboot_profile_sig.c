@@ -31,6 +31,7 @@ static struct vec_pubkey pk;
 static uint8_t keyhash[32];
 static uint8_t good[128]; /* a valid signature of img's digest */
 static size_t good_len;
+static uint8_t last_rule; /* the report's rule after dl() */
 
 static const struct dfu_mcuboot_profile strict_der = {.ecdsa_der = DFU_MCUBOOT_DER_STRICT};
 static const struct dfu_mcuboot_profile hw_key = {.key_tlv = DFU_MCUBOOT_PUBKEY};
@@ -100,6 +101,7 @@ static int dl(const struct dfu_mcuboot_profile *prof, bool by_hash, uint8_t *sig
 	if (sig_out != NULL) {
 		*sig_out = dfu_mcuboot_report(&d.mcuboot)->signature;
 	}
+	last_rule = dfu_mcuboot_report(&d.mcuboot)->rule;
 	mdev_destroy(&d);
 	dfu_crypto_mbedtls_free(&cm);
 	return err;
@@ -288,6 +290,56 @@ TEST(issue12_pubkey_tlv_longer_than_the_build_allows_is_refused)
 #endif
 }
 
+/* The oracle's HW-key build (ECDSA P-256) with the key known by its hash
+ * only: the profile's sig_alg FROM_KEYS cannot learn the algorithm from a
+ * key, so it is the default build's: PUBKEY at most 128 + 24 bytes. */
+TEST(issue12_hw_key_build_with_the_key_given_by_hash_bounds_pubkey_as_ecdsa_p256)
+{
+	NEED_SIGNER();
+#if HAVE_SIGNER
+	uint8_t big[153];
+
+	memset(big, 0x30, sizeof(big));
+	CHECK_OK(append(MCUBOOT_TLV_PUBKEY, big, sizeof(big)));
+	CHECK_OK(append(MCUBOOT_TLV_PUBKEY, pk.key, pk.key_len));
+	CHECK_OK(append(MCUBOOT_TLV_ECDSA_SIG, good, good_len));
+	CHECK_ERR(dl(&hw_key, true, NULL), EBADMSG);
+	CHECK_EQ(last_rule, DFU_MCUBOOT_RULE_KEY_LENGTH);
+	CHECK_OK(unsigned_image());
+	CHECK_OK(append(MCUBOOT_TLV_PUBKEY, big, 152)); /* the longest allowed */
+	CHECK_OK(append(MCUBOOT_TLV_PUBKEY, pk.key, pk.key_len));
+	CHECK_OK(append(MCUBOOT_TLV_ECDSA_SIG, good, good_len));
+	CHECK_OK(dl(&hw_key, true, NULL));
+#endif
+}
+
+/* Every signature refusal names its rule (dfu-sim's judge prints it). */
+TEST(issue12_signature_refusals_name_their_rule)
+{
+	NEED_SIGNER();
+#if HAVE_SIGNER
+	uint8_t bad[128];
+
+	memcpy(bad, good, good_len);
+	bad[good_len - 3] ^= 0x10;
+	CHECK_OK(pair(32, bad, good_len));
+	CHECK_ERR(dl(NULL, false, NULL), EACCES);
+	CHECK_EQ(last_rule, DFU_MCUBOOT_RULE_SIGNATURE);
+	CHECK_OK(unsigned_image());
+	keyhash[0] ^= 1;
+	CHECK_OK(pair(32, good, good_len));
+	keyhash[0] ^= 1;
+	CHECK_ERR(dl(NULL, false, NULL), EACCES);
+	CHECK_EQ(last_rule, DFU_MCUBOOT_RULE_KEY_NOT_FOUND);
+	CHECK_OK(unsigned_image());
+	CHECK_ERR(dl(NULL, false, NULL), EACCES);
+	CHECK_EQ(last_rule, DFU_MCUBOOT_RULE_SIGNATURE_MISSING);
+	CHECK_OK(pair(32, good, good_len));
+	CHECK_OK(dl(NULL, false, NULL));
+	CHECK_EQ(last_rule, DFU_MCUBOOT_RULE_NONE);
+#endif
+}
+
 TEST(issue12_signature_of_another_type_than_the_builds_is_ignored)
 {
 	NEED_SIGNER();
@@ -315,4 +367,6 @@ TEST_MAIN(RUN(base_image_with_one_good_pair_is_accepted);
 	  RUN(issue12_pubkey_image_on_a_keyhash_build_finds_no_key);
 	  RUN(issue12_keyhash_image_on_a_pubkey_build_finds_no_key);
 	  RUN(issue12_pubkey_tlv_longer_than_the_build_allows_is_refused);
+	  RUN(issue12_hw_key_build_with_the_key_given_by_hash_bounds_pubkey_as_ecdsa_p256);
+	  RUN(issue12_signature_refusals_name_their_rule);
 	  RUN(issue12_signature_of_another_type_than_the_builds_is_ignored);)

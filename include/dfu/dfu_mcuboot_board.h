@@ -84,10 +84,12 @@ enum dfu_mcuboot_mode {
 		     at least one. */
 
 /** sig_alg: the build's signature type (MCUboot builds have exactly one). */
-#define DFU_MCUBOOT_SIG_FROM_KEYS                     \
-	0u /**< The algorithm of the first configured \
-		key given by its DER (any type when   \
-		every key is given only by its hash). */
+#define DFU_MCUBOOT_SIG_FROM_KEYS                      \
+	0u /**< The algorithm of the first configured  \
+		key given by its DER; ECDSA P-256 (the \
+		default build's) when no key is (keys  \
+		given only by their hash: state the    \
+		type of an RSA / Ed25519 HW-key build). */
 #define DFU_MCUBOOT_SIG_NONE                            \
 	0xFFu /**< BOOT_SIGNATURE_TYPE_NONE: hash only; \
 		   key and signature TLVs are ignored. */

@@ -264,12 +264,20 @@ enum dfu_mcuboot_rule {
 	DFU_MCUBOOT_RULE_KEY_LENGTH,     /**< 2.5: KEYHASH / PUBKEY too long (-EBADMSG). */
 	DFU_MCUBOOT_RULE_SIG_LENGTH,     /**< 2.7: signature of a known key, bad size
 					      (-EBADMSG). */
-	DFU_MCUBOOT_RULE_SIGNATURE,      /**< 2.7: last verified signature bad, or none
-					      verified (-EACCES). */
+	DFU_MCUBOOT_RULE_SIGNATURE,      /**< 2.7: the last verified signature is bad
+					      (-EACCES). */
 	DFU_MCUBOOT_RULE_SEC_CNT_LENGTH, /**< 2.9: SEC_CNT not 4 bytes (-EBADMSG). */
 	DFU_MCUBOOT_RULE_SEC_CNT,        /**< 2.9: SEC_CNT below the counter, or none
 					      (-ESTALE). */
 	DFU_MCUBOOT_RULE_DOWNGRADE,      /**< 1.4: older than the primary (-ESTALE). */
+	/** 2.7: no signature TLV of the build's type (-EACCES). */
+	DFU_MCUBOOT_RULE_SIGNATURE_MISSING,
+	/** 2.6, 2.7: signature TLVs, none after a key TLV of a trusted key
+	 *  (-EACCES). */
+	DFU_MCUBOOT_RULE_KEY_NOT_FOUND,
+	/** 2.8: the signature cannot be checked here (algorithm, a key known
+	 *  only by its hash, buffer size; -ENOTSUP). */
+	DFU_MCUBOOT_RULE_SIGNATURE_TYPE,
 };
 
 /** What was learned about an image (dfu_mcuboot_report(), state). */
@@ -323,6 +331,7 @@ struct dfu_mcuboot {
 	uint8_t magic[32];                    /* tail: the file's last 32 bytes */
 	char pkey[12];                        /* progress record key of the pair ("mcuboot/pNN") */
 	uint8_t forced;                       /* NCS 2.x iterator: one entry read past the area */
+	uint8_t cross;                        /* a protected entry runs into the 0x6907 info */
 	struct dfu_mcuboot_pair_profile prof; /* the pair's, cfg flags mapped */
 };
 

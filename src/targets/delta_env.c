@@ -43,7 +43,8 @@ static int hash_finish(const struct dfu_crypto *c, struct dfu_sha256 *s, uint8_t
 }
 
 /* The running image of pair: its header (32 bytes) and hashed length.
- * -ENOENT when the primary holds no valid MCUboot header. */
+ * -ENOENT when the primary holds no valid MCUboot header (any header size:
+ * bootutil has no lower bound). */
 int delta_primary(const struct dfu_mcuboot_pair *pair, uint8_t hdr[32], uint32_t *hashed)
 {
 	const struct dfu_flash *f = pair->primary.flash;
@@ -55,7 +56,7 @@ int delta_primary(const struct dfu_mcuboot_pair *pair, uint8_t hdr[32], uint32_t
 	uint32_t hs = delta_le16(hdr + 8), prot = delta_le16(hdr + 10);
 	uint32_t img = delta_le32(hdr + 12);
 
-	if (delta_le32(hdr) != 0x96f3b83du || hs < 32 || img > pair->primary.size ||
+	if (delta_le32(hdr) != 0x96f3b83du || img > pair->primary.size ||
 	    hs + prot > pair->primary.size - img) {
 		return -ENOENT;
 	}

@@ -132,6 +132,9 @@ const char *dsim_mcuboot_rule(int err, const struct dfu_mcuboot_info *info)
 		[DFU_MCUBOOT_RULE_SEC_CNT_LENGTH] = "security_counter_length",
 		[DFU_MCUBOOT_RULE_SEC_CNT] = "security_counter",
 		[DFU_MCUBOOT_RULE_DOWNGRADE] = "downgrade",
+		[DFU_MCUBOOT_RULE_SIGNATURE_MISSING] = "signature_missing",
+		[DFU_MCUBOOT_RULE_KEY_NOT_FOUND] = "key_not_found",
+		[DFU_MCUBOOT_RULE_SIGNATURE_TYPE] = "signature_type",
 	};
 
 	if (err == 0) {

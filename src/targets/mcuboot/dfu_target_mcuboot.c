@@ -514,6 +514,9 @@ static int mcuboot_done(struct dfu_ctx *ctx, bool successful)
 	struct mcuboot_verify_args a = vargs(m, pair, &l, &m->prof);
 
 	a.digest = (m->cfg.flags & DFU_MCUBOOT_NO_READBACK) ? digest : NULL;
+	/* TLV values are read only from what was written (NCS 2.x: an entry
+	 * past the file is refused if the walk reads it) */
+	a.read_limit = m->area_end < MCUBOOT_HDR_SIZE ? MCUBOOT_HDR_SIZE : m->area_end;
 	err = mcuboot_verify(&a, &m->info);
 	m->info.file_request = saved.file_request;
 	m->info.file_align = saved.file_align;

@@ -108,11 +108,9 @@ int mcuboot_hdr_check(const uint8_t *b, uint32_t max_img, uint32_t file_size,
 		info->flags & (MCUBOOT_F_LZMA1 | MCUBOOT_F_LZMA2 | MCUBOOT_F_ARM_THUMB);
 	const bool decompress = (prof->build.features & DFU_MCUBOOT_P_DECOMPRESS) != 0;
 
-	/* PIC (0x1), 0x2, RAM_LOAD, ROM_FIXED and undefined bits: never
-	 * checked by bootutil's swap and overwrite loaders (1.1). */
-	if (info->hdr_size < MCUBOOT_HDR_SIZE) {
-		return hdr_fail(info, DFU_MCUBOOT_RULE_HEADER, -EBADMSG); /* stricter */
-	}
+	/* PIC (0x1), 0x2, RAM_LOAD, ROM_FIXED, undefined bits and a header
+	 * size below 32 (0 included): never checked by bootutil's swap and
+	 * overwrite loaders (1.1). */
 	if (enc == (MCUBOOT_F_ENC128 | MCUBOOT_F_ENC256)) {
 		return hdr_fail(info, DFU_MCUBOOT_RULE_ENCRYPTION, -EBADMSG);
 	}
@@ -290,6 +288,12 @@ int mcuboot_verdict(const struct dfu_mcuboot_info *info, uint8_t key_count, bool
 		return -ENOTSUP;
 	case DFU_MCUBOOT_RULE_IMAGE_SIZE:
 		return -EFBIG;
+	case DFU_MCUBOOT_RULE_SIGNATURE:
+	case DFU_MCUBOOT_RULE_SIGNATURE_MISSING:
+	case DFU_MCUBOOT_RULE_KEY_NOT_FOUND:
+		return -EACCES;
+	case DFU_MCUBOOT_RULE_SIGNATURE_TYPE:
+		return -ENOTSUP;
 	default:
 		return -EBADMSG;
 	}

@@ -45,7 +45,7 @@ static inline uint16_t mcuboot_le16(const uint8_t *p)
 
 /**
  * Decode the 32-byte header into info and check it under profile prof (NULL
- * = the default): magic, hdr_size >= 32 (deliberately stricter), flags
+ * = the default): magic (no lower bound on hdr_size: bootutil has none), flags
  * (H5: encryption only with allow_enc, never both bits; H6: compression only
  * with DFU_MCUBOOT_P_DECOMPRESS, never LZMA1 with LZMA2; PIC and undefined
  * bits ignored), hdr + img + prot (+ 4 for the TLV info) within max_img and
@@ -128,6 +128,26 @@ struct mcuboot_verify_args {
  * unchanged.
  */
 int mcuboot_verify(const struct mcuboot_verify_args *a, struct dfu_mcuboot_info *info);
+
+/* ---- what the build expects of the TLVs (mcuboot_build.c) ------------- */
+
+#define MCUBOOT_ECDSA_SIG_MAX 128u /* bootutil's signature buffer for ECDSA */
+#define MCUBOOT_ANY_SIG 0xFFFFu    /* mcuboot_expected_sig(): every type */
+
+/** enum dfu_sig_alg of a signature TLV type, 0 for other types. */
+int mcuboot_sig_alg_of(uint16_t type);
+/** The build's signature TLV type under a->prof with a->keys: 0 = none
+ *  (hash-only build, no keys); MCUBOOT_ANY_SIG = every type (a hash-only
+ *  profile with keys: the library still requires a signature). */
+uint16_t mcuboot_expected_sig(const struct mcuboot_verify_args *a);
+/** bootutil's length check of a signature TLV (EXPECTED_SIG_LEN). */
+bool mcuboot_sig_len_ok(uint16_t type, uint16_t len);
+/** Longest PUBKEY TLV of a HW-key build expecting that signature type. */
+uint32_t mcuboot_pubkey_max(uint16_t expected);
+/** Allowed unprotected TLV type (2.4), a non-pure, non-HMAC-SHA512 build. */
+bool mcuboot_allowed_unprotected(uint16_t type);
+/** The rule a signature verdict (enum dfu_mcuboot_check) refuses by. */
+uint8_t mcuboot_sig_rule(uint8_t verdict);
 
 /**
  * The error a verification outcome means (0 = acceptable as verified), see

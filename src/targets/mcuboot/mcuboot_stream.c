@@ -26,6 +26,7 @@ void mcuboot_parser_reset(struct dfu_mcuboot *m)
 	m->cur_type = 0;
 	m->trl_n = 0;
 	m->forced = 0;
+	m->cross = 0;
 	memset(m->magic, m->scfg.flash->erase_value, sizeof(m->magic));
 }
 
@@ -134,12 +135,34 @@ static int header_done(struct dfu_mcuboot *m, bool replay)
 	}
 	m->hn = 0;
 	m->phase = PHASE_BODY;
-	return emit(m, 0, m->hb, MCUBOOT_HDR_SIZE, replay);
+	if (m->area_end >= MCUBOOT_HDR_SIZE) {
+		return emit(m, 0, m->hb, MCUBOOT_HDR_SIZE, replay);
+	}
+	/* ih_hdr_size + ih_img_size < 32 (bootutil has no lower bound on the
+	 * header size): the TLVs start inside the 32-byte header. Program it,
+	 * then parse (and hash) its bytes again from offset 0 as if read back. */
+	uint8_t h[MCUBOOT_HDR_SIZE];
+
+	memcpy(h, m->hb, sizeof(h));
+	if (!replay) {
+		err = dfu_stream_write(&m->stream, h, sizeof(h));
+		if (err) {
+			return err;
+		}
+	}
+	m->pos = 0;
+	return mcuboot_feed(m, h, sizeof(h), true);
+}
+
+/* The stream's length: the header is always written whole. */
+static int set_len(struct dfu_mcuboot *m, uint32_t len)
+{
+	return dfu_stream_set_length(&m->stream, len < MCUBOOT_HDR_SIZE ? MCUBOOT_HDR_SIZE : len);
 }
 
 /* The protected TLVs have passed (or there are none): early checks of the
  * first protected security counter (the verifier checks every one). */
-static int enter_info(struct dfu_mcuboot *m)
+static int prot_done(struct dfu_mcuboot *m)
 {
 	const struct dfu_mcuboot_profile *b = &m->prof.build;
 	uint32_t min = b->security_counter;
@@ -149,13 +172,17 @@ static int enter_info(struct dfu_mcuboot *m)
 		m->info.rule = DFU_MCUBOOT_RULE_SEC_CNT;
 		return -ESTALE;
 	}
-	int err = mcuboot_seccnt_downgrade(m, m->pair, &m->info);
+	return mcuboot_seccnt_downgrade(m, m->pair, &m->info);
+}
 
-	if (err) {
-		return err;
+static int enter_info(struct dfu_mcuboot *m)
+{
+	int err = prot_done(m);
+
+	if (err == 0) {
+		m->phase = PHASE_INFO;
 	}
-	m->phase = PHASE_INFO;
-	return 0;
+	return err;
 }
 
 static bool ncs_iter(const struct dfu_mcuboot *m)
@@ -167,7 +194,7 @@ static bool ncs_iter(const struct dfu_mcuboot *m)
 static int to_tail(struct dfu_mcuboot *m)
 {
 	m->phase = PHASE_TAIL;
-	return ncs_iter(m) ? dfu_stream_set_length(&m->stream, m->area_end) : 0;
+	return ncs_iter(m) ? set_len(m, m->area_end) : 0;
 }
 
 /* NCS 2.x iterator: an entry that starts inside the TLV area may end past
@@ -182,7 +209,68 @@ static int extend(struct dfu_mcuboot *m, uint64_t end)
 		return -EFBIG;
 	}
 	m->area_end = (uint32_t)end;
-	return dfu_stream_set_length(&m->stream, m->area_end);
+	return set_len(m, m->area_end);
+}
+
+/*
+ * A protected entry whose header or value runs past the end of the
+ * protected area (m->cross): bootutil's walk (IMAGE_TLV_ANY) bounds it only
+ * by the end of all TLVs, then never lands on the protected end, so the
+ * 0x6907 info is read as part of that entry and the walk goes on after it
+ * (2.3). The info's 4 bytes are collected as they pass (hb[8..12), by
+ * mcuboot_feed()); they are in: judge them as PHASE_INFO would, and the
+ * entry in progress by the end of the TLVs. Past it the image is refused
+ * under either iterator: then no SHA-256 TLV can be walked after the
+ * protected ones (MCUboot refuses it too); so is a total below 4.
+ */
+static int cross_info(struct dfu_mcuboot *m)
+{
+	uint16_t a = mcuboot_le16(&m->hb[8]);
+	uint16_t b = mcuboot_le16(&m->hb[10]);
+	uint64_t end = (uint64_t)m->hashed_end + b;
+	/* the item in progress: a value, a header begun after the info's
+	 * start, or none (pos) */
+	uint64_t item = m->phase == PHASE_PVAL ? m->item_end : (uint64_t)m->pos - m->hn + 4u;
+
+	m->cross = 0;
+	if (m->phase == PHASE_PHDR && m->hn == 0) {
+		item = m->pos;
+	}
+	if (a != MCUBOOT_TLV_INFO || b < 4u) {
+		m->info.rule = DFU_MCUBOOT_RULE_TLV_INFO;
+		return -EBADMSG;
+	}
+	if (end > m->max_img || (m->file_size != 0 && end > m->file_size)) {
+		m->info.rule = DFU_MCUBOOT_RULE_IMAGE_SIZE;
+		return -EFBIG;
+	}
+	if (item > end) {
+		m->info.rule = DFU_MCUBOOT_RULE_TLV_BOUNDS;
+		return -EBADMSG;
+	}
+	int err = prot_done(m);
+
+	if (err) {
+		return err;
+	}
+	m->info.tlv_end = (uint32_t)end;
+	m->area_end = (uint32_t)end; /* >= pos: pos is the info's end */
+	m->forced = 0;
+	m->phase = m->phase == PHASE_PVAL ? PHASE_UVAL : PHASE_UHDR;
+	return ncs_iter(m) ? 0 : set_len(m, m->area_end);
+}
+
+/* Bytes [at, at + k) passed while an entry crosses into the 0x6907 info. */
+static int cross_collect(struct dfu_mcuboot *m, uint32_t at, const uint8_t *p, uint32_t k)
+{
+	const uint32_t info = m->hashed_end;
+
+	for (uint32_t i = 0; i < k; i++) {
+		if (at + i >= info && at + i < info + 4u) {
+			m->hb[8u + (at + i - info)] = p[i];
+		}
+	}
+	return at + k == info + 4u ? cross_info(m) : 0;
 }
 
 /* A complete 4-byte TLV info or entry header is in hb. */
@@ -221,32 +309,50 @@ static int tlv_header(struct dfu_mcuboot *m)
 		m->forced = forced ? 1 : 0;
 		m->phase = PHASE_UHDR;
 		/* NCS 2.x: the length is known when the walk ends (to_tail) */
-		return ncs_iter(m) ? 0 : dfu_stream_set_length(&m->stream, m->area_end);
+		return ncs_iter(m) ? 0 : set_len(m, m->area_end);
 	}
-	default: /* PHDR or UHDR: an entry */
-		if (m->phase == PHASE_UHDR && ncs_iter(m)) {
-			int err = extend(m, (uint64_t)m->pos + b);
+	default: {                                        /* PHDR or UHDR: an entry */
+		const bool prot = m->pos < m->hashed_end; /* its value's offset */
+		const uint64_t end = (uint64_t)m->pos + b;
+		const bool outside = end > m->max_img || (m->file_size != 0 && end > m->file_size);
+
+		if (m->phase == PHASE_UHDR && ncs_iter(m) && outside) {
+			/* NCS 2.x: the walk ends after this entry; its bytes past
+			 * the area are not in the file (or past the maximum): never
+			 * written, and the verifier refuses the image if it reads
+			 * them (done(): read_limit). */
+			b = (uint16_t)(m->area_end - m->pos);
+		} else if (m->phase == PHASE_UHDR && ncs_iter(m)) {
+			int err = extend(m, end);
 
 			if (err) {
 				return err;
 			}
 		}
-		if (b > m->area_end - m->pos) {
+		if (m->phase == PHASE_PHDR && (m->cross || b > m->area_end - m->pos)) {
+			if (outside) { /* past the end of the TLVs: cross_info() */
+				m->info.rule = DFU_MCUBOOT_RULE_TLV_BOUNDS;
+				return -EBADMSG;
+			}
+			m->cross = 1;
+		} else if (b > m->area_end - m->pos) {
 			m->info.rule = DFU_MCUBOOT_RULE_TLV_BOUNDS;
 			return -EBADMSG;
 		}
-		if (m->phase == PHASE_PHDR && a == MCUBOOT_TLV_SEC_CNT && b != 4u &&
+		if (prot && a == MCUBOOT_TLV_SEC_CNT && b != 4u &&
 		    (m->prof.build.features & DFU_MCUBOOT_P_HW_ROLLBACK)) {
 			m->info.rule = DFU_MCUBOOT_RULE_SEC_CNT_LENGTH;
 			return -EBADMSG;
 		}
-		/* a SEC_CNT of another length is not a counter (collected below) */
-		m->cur_type = a == MCUBOOT_TLV_SEC_CNT && b != 4u ? 0xffffu : a;
+		/* a SEC_CNT of another length, or not protected, is not a
+		 * counter (collected below) */
+		m->cur_type = a == MCUBOOT_TLV_SEC_CNT && (b != 4u || !prot) ? 0xffffu : a;
 		m->item_end = m->pos + b;
 		if (b != 0u) { /* an empty entry has no value phase */
 			m->phase = m->phase == PHASE_PHDR ? PHASE_PVAL : PHASE_UVAL;
 		}
 		return 0;
+	}
 	}
 }
 
@@ -279,9 +385,15 @@ static void tail(struct dfu_mcuboot *m, const uint8_t *p, uint32_t k)
 int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 {
 	while (n > 0) {
+		const uint32_t at = m->pos;
+		const uint8_t ph = m->phase;
+		size_t avail = n;
 		uint32_t k;
 		int err = 0;
 
+		if (m->cross && m->hashed_end + 4u - at < avail) {
+			avail = m->hashed_end + 4u - at; /* stop at the info's end */
+		}
 		switch (m->phase) {
 		case PHASE_HDR:
 			k = MCUBOOT_HDR_SIZE - m->hn;
@@ -295,7 +407,7 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 			break;
 		case PHASE_BODY:
 			k = m->area_end - m->pos;
-			k = n < k ? (uint32_t)n : k;
+			k = avail < k ? (uint32_t)avail : k;
 			err = emit(m, m->pos, p, k, replay);
 			m->pos += k;
 			if (err == 0 && m->pos == m->area_end) {
@@ -321,6 +433,8 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 				if (err) {
 					break;
 				}
+			} else if (m->cross) {
+				/* crossing into the info: bounded by cross_info() */
 			} else if (m->pos == m->area_end) {
 				k = 0;
 				if (m->phase == PHASE_PHDR) {
@@ -330,15 +444,18 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 				}
 				break;
 			}
-			if (m->hn == 0 && m->area_end - m->pos < 4u) {
-				m->info.rule = DFU_MCUBOOT_RULE_TLV_BOUNDS;
-				return -EBADMSG; /* entry header runs past the area */
+			if (m->hn == 0 && !m->cross && m->area_end - m->pos < 4u) {
+				if (m->phase == PHASE_UHDR) {
+					m->info.rule = DFU_MCUBOOT_RULE_TLV_BOUNDS;
+					return -EBADMSG; /* entry header runs past the area */
+				}
+				m->cross = 1; /* a protected one runs into the info */
 			}
 			/* fall through */
 		case PHASE_PINFO:
 		case PHASE_INFO:
 			k = 4u - m->hn;
-			k = n < k ? (uint32_t)n : k;
+			k = avail < k ? (uint32_t)avail : k;
 			err = emit(m, m->pos, p, k, replay);
 			memcpy(&m->hb[m->hn], p, k);
 			m->hn += (uint8_t)k;
@@ -350,7 +467,7 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 		case PHASE_PVAL:
 		case PHASE_UVAL:
 			k = m->item_end - m->pos;
-			k = n < k ? (uint32_t)n : k;
+			k = avail < k ? (uint32_t)avail : k;
 			if (m->phase == PHASE_PVAL && m->cur_type == MCUBOOT_TLV_SEC_CNT) {
 				for (uint32_t i = 0; i < k; i++) {
 					m->hb[4u + 4u - (m->item_end - m->pos - i)] = p[i];
@@ -375,6 +492,10 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 			m->pos += k;
 			break;
 		}
+		/* (a header step re-parses its own bytes: header_done()) */
+		if (err == 0 && m->cross && at + k > m->hashed_end && ph != PHASE_HDR) {
+			err = cross_collect(m, at, p, k);
+		}
 		if (err) {
 			return err;
 		}
@@ -382,7 +503,7 @@ int mcuboot_feed(struct dfu_mcuboot *m, const uint8_t *p, size_t n, bool replay)
 		n -= k;
 	}
 	/* A TLV area that ends exactly at the end of this chunk. */
-	if (m->phase == PHASE_PHDR && m->pos == m->area_end) {
+	if (m->phase == PHASE_PHDR && m->pos == m->area_end && !m->cross) {
 		return enter_info(m);
 	}
 	if (m->phase == PHASE_UHDR && m->pos == m->area_end && !m->forced &&

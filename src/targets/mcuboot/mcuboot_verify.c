@@ -15,6 +15,8 @@
  *     verdict overwritten: the last verified signature decides), SEC_CNT
  *     with a hardware counter;
  *   - the first rule that refuses stops the walk.
+ * What the build expects (signature type, length bounds, allow list):
+ * mcuboot_build.c.
  * Every field is untrusted: byte-wise decoding, 64-bit sums.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -26,9 +28,7 @@
 #include "dfu_util.h"
 #include "mcuboot_image.h"
 
-#define ECDSA_SIG_MAX 128u /* bootutil's signature buffer for ECDSA */
 #define ECDSA_DER_MAX 72u
-#define ANY_SIG 0xFFFFu
 
 static int rd(const struct mcuboot_verify_args *a, uint32_t off, void *dst, size_t n)
 {
@@ -91,111 +91,6 @@ static int match_key(const struct mcuboot_verify_args *a, const uint8_t *h, size
 	return -1;
 }
 
-static int sig_alg_of(uint16_t type)
-{
-	switch (type) {
-	case MCUBOOT_TLV_ECDSA:
-		return DFU_SIG_ECDSA_P256;
-	case MCUBOOT_TLV_ED25519:
-		return DFU_SIG_ED25519;
-	case MCUBOOT_TLV_RSA2048:
-		return DFU_SIG_RSA2048_PSS;
-	case MCUBOOT_TLV_RSA3072:
-		return DFU_SIG_RSA3072_PSS;
-	default:
-		return 0;
-	}
-}
-
-static uint16_t sig_tlv_of(int alg)
-{
-	static const uint16_t t[] = {0, MCUBOOT_TLV_ECDSA, MCUBOOT_TLV_ED25519, MCUBOOT_TLV_RSA2048,
-				     MCUBOOT_TLV_RSA3072};
-
-	return alg > 0 && alg <= DFU_SIG_RSA3072_PSS ? t[alg] : 0;
-}
-
-/* The build's signature TLV type: 0 = none (hash-only build), ANY_SIG =
- * every type (keys known only by their hash). */
-static uint16_t expected_sig(const struct mcuboot_verify_args *a)
-{
-	uint8_t alg = a->prof->build.sig_alg;
-
-	if (alg == DFU_MCUBOOT_SIG_NONE && a->key_count == 0) {
-		return 0; /* with keys: they still require a signature (policy) */
-	}
-	if (alg != DFU_MCUBOOT_SIG_FROM_KEYS && alg != DFU_MCUBOOT_SIG_NONE) {
-		return sig_tlv_of(alg);
-	}
-	for (uint8_t i = 0; i < a->key_count; i++) {
-		struct dfu_key k;
-
-		if (a->keys[i].der != NULL &&
-		    dfu_key_parse(a->keys[i].der, a->keys[i].der_len, &k) == 0) {
-			uint16_t t = sig_tlv_of(dfu_key_sig_alg(&k));
-
-			if (t != 0) {
-				return t;
-			}
-		}
-	}
-	return ANY_SIG;
-}
-
-/* bootutil's signature buffer for the TLV type (EXPECTED_SIG_LEN). */
-static bool sig_len_ok(uint16_t type, uint16_t len)
-{
-	switch (type) {
-	case MCUBOOT_TLV_ECDSA:
-		return len <= ECDSA_SIG_MAX;
-	case MCUBOOT_TLV_ED25519:
-		return len == 64u;
-	case MCUBOOT_TLV_RSA2048:
-		return len == 256u;
-	default:
-		return len == 384u;
-	}
-}
-
-/* Longest PUBKEY TLV of a HW-key build: signature buffer + 24. */
-static uint32_t pubkey_max(uint16_t expected)
-{
-	switch (expected) {
-	case MCUBOOT_TLV_ECDSA:
-		return ECDSA_SIG_MAX + 24u;
-	case MCUBOOT_TLV_ED25519:
-		return 64u + 24u;
-	case MCUBOOT_TLV_RSA2048:
-		return 256u + 24u;
-	default:
-		return 384u + 24u;
-	}
-}
-
-/* Allow list for unprotected TLVs (2.4), a non-pure, non-HMAC-SHA512 build. */
-static bool allowed_unprotected(uint16_t type)
-{
-	switch (type) {
-	case 0x01: /* KEYHASH */
-	case 0x02: /* PUBKEY */
-	case 0x10: /* SHA256 */
-	case 0x11: /* SHA384 */
-	case 0x12: /* SHA512 */
-	case 0x20: /* RSA2048_PSS */
-	case 0x21: /* ECDSA224 */
-	case 0x22: /* ECDSA_SIG */
-	case 0x23: /* RSA3072_PSS */
-	case 0x24: /* ED25519 */
-	case 0x30: /* ENC_RSA2048 */
-	case 0x31: /* ENC_KW */
-	case 0x32: /* ENC_EC256 */
-	case 0x33: /* ENC_X25519 */
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* ---- the walk ----------------------------------------------------------- */
 
 struct walk {
@@ -224,10 +119,20 @@ static int fail(struct dfu_mcuboot_info *info, uint8_t rule, int err)
 	return err;
 }
 
+/* NCS 2.x iterator: an entry may run past the TLV area, and bootutil reads
+ * its value from there. The library reads only what it can trust (what
+ * was written: read_limit, else the maximum image size); a value the walk
+ * would read from further is refused (deliberately stricter). Entries that
+ * are not read may end anywhere. */
+static bool beyond(const struct mcuboot_verify_args *a, uint32_t off, uint32_t n)
+{
+	return (uint64_t)off + n > (a->read_limit != 0 ? a->read_limit : a->max_img);
+}
+
 static int sig_entry(const struct mcuboot_verify_args *a, struct walk *w,
 		     struct dfu_mcuboot_info *info, uint16_t type, uint32_t off, uint16_t len)
 {
-	int alg = sig_alg_of(type);
+	int alg = mcuboot_sig_alg_of(type);
 
 	if (w->key < 0) {
 		w->sig_seen = true;
@@ -236,13 +141,16 @@ static int sig_entry(const struct mcuboot_verify_args *a, struct walk *w,
 		}
 		return 0; /* skipped, even when malformed */
 	}
-	if (!sig_len_ok(type, len)) {
+	if (!mcuboot_sig_len_ok(type, len)) {
 		return refuse(info, DFU_MCUBOOT_RULE_SIG_LENGTH);
+	}
+	if (beyond(a, off, len)) {
+		return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
 	}
 	const struct dfu_mcuboot_key *k = &a->keys[w->key];
 	const uint8_t *key = k->der;
 	size_t key_len = k->der_len;
-	uint8_t local[ECDSA_SIG_MAX];
+	uint8_t local[MCUBOOT_ECDSA_SIG_MAX];
 	uint8_t der[ECDSA_DER_MAX];
 	const uint8_t *sig = a->scratch;
 	size_t sig_len = len;
@@ -313,6 +221,9 @@ static int key_entry(const struct mcuboot_verify_args *a, struct walk *w,
 		if (len > DFU_SHA256_SIZE) {
 			return refuse(info, DFU_MCUBOOT_RULE_KEY_LENGTH);
 		}
+		if (beyond(a, off, len)) {
+			return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
+		}
 		err = rd(a, off, buf, len);
 		if (err == 0) {
 			w->key = match_key(a, buf, len, &err);
@@ -320,8 +231,11 @@ static int key_entry(const struct mcuboot_verify_args *a, struct walk *w,
 		return err;
 	}
 	/* PUBKEY (HW key build): its SHA-256 equals a trusted key's hash. */
-	if (len > pubkey_max(w->expected)) {
+	if (len > mcuboot_pubkey_max(w->expected)) {
 		return refuse(info, DFU_MCUBOOT_RULE_KEY_LENGTH);
+	}
+	if (beyond(a, off, len)) {
+		return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
 	}
 	err = mcuboot_hash_start(a->crypto, a->sha);
 	for (uint32_t i = 0; err == 0 && i < len; i += sizeof(buf)) {
@@ -350,6 +264,9 @@ static int hash_entry(const struct mcuboot_verify_args *a, struct walk *w,
 
 	if (len != DFU_SHA256_SIZE) {
 		return refuse(info, DFU_MCUBOOT_RULE_HASH_LENGTH);
+	}
+	if (beyond(a, off, len)) {
+		return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
 	}
 	int err = rd(a, off, v, sizeof(v));
 
@@ -389,6 +306,9 @@ static int cnt_entry(const struct mcuboot_verify_args *a, struct walk *w,
 			       ? refuse(info, DFU_MCUBOOT_RULE_SEC_CNT_LENGTH)
 			       : 0;
 	}
+	if (beyond(a, off, len)) {
+		return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
+	}
 	err = rd(a, off, v, sizeof(v));
 	if (err) {
 		return err;
@@ -414,7 +334,8 @@ static int entry(const struct mcuboot_verify_args *a, struct walk *w, struct dfu
 {
 	const struct dfu_mcuboot_profile *b = &a->prof->build;
 
-	if (!prot && !(b->features & DFU_MCUBOOT_P_NO_ALLOW_LIST) && !allowed_unprotected(type)) {
+	if (!prot && !(b->features & DFU_MCUBOOT_P_NO_ALLOW_LIST) &&
+	    !mcuboot_allowed_unprotected(type)) {
 		return refuse(info, DFU_MCUBOOT_RULE_TLV_ALLOW_LIST);
 	}
 	if (type == MCUBOOT_TLV_SHA256) {
@@ -428,6 +349,9 @@ static int entry(const struct mcuboot_verify_args *a, struct walk *w, struct dfu
 		return cnt_entry(a, w, info, off, len, prot);
 	}
 	if (type == MCUBOOT_TLV_DEPENDENCY && prot && a->dep != NULL) {
+		if (beyond(a, off, len)) {
+			return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
+		}
 		return a->dep(a->dep_ctx, a, off, len); /* only protected ones count */
 	}
 	if (w->expected == 0 || !a->full || w->digest == NULL) {
@@ -437,7 +361,8 @@ static int entry(const struct mcuboot_verify_args *a, struct walk *w, struct dfu
 	    (type == MCUBOOT_TLV_PUBKEY && b->key_tlv == DFU_MCUBOOT_PUBKEY)) {
 		return key_entry(a, w, info, type, off, len);
 	}
-	if (sig_alg_of(type) != 0 && (w->expected == ANY_SIG || w->expected == type)) {
+	if (mcuboot_sig_alg_of(type) != 0 &&
+	    (w->expected == MCUBOOT_ANY_SIG || w->expected == type)) {
 		return sig_entry(a, w, info, type, off, len);
 	}
 	return 0; /* ignored */
@@ -468,9 +393,12 @@ static int walk(const struct mcuboot_verify_args *a, struct walk *w, struct dfu_
 
 		if (info->prot_size != 0 && off == prot_end) {
 			off += 4u; /* the 0x6907 info */
+			if (checked) {
+				continue; /* the loop condition again */
+			}
 		}
-		/* checked: header and payload before tlv_end; NCS 2.x: anywhere
-		 * the library can read (it never writes past the maximum). */
+		/* checked: header and payload before tlv_end; NCS 2.x: the
+		 * header anywhere the library can read (a value: beyond()). */
 		if (off + 4u > (checked ? tlv_end : limit)) {
 			return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
 		}
@@ -483,7 +411,7 @@ static int walk(const struct mcuboot_verify_args *a, struct walk *w, struct dfu_
 		uint16_t len = mcuboot_le16(&h[2]);
 
 		off += 4u;
-		if (off + len > (checked ? tlv_end : limit)) {
+		if (checked && off + len > tlv_end) {
 			return refuse(info, DFU_MCUBOOT_RULE_TLV_BOUNDS);
 		}
 		err = entry(a, w, info, type, (uint32_t)off, len, off < prot_end);
@@ -542,7 +470,7 @@ int mcuboot_verify(const struct mcuboot_verify_args *args, struct dfu_mcuboot_in
 	info->tlv_end = prot_end + tot;
 
 	const uint32_t tlv_end = info->tlv_end;
-	struct walk w = {.key = -1, .expected = expected_sig(&a)};
+	struct walk w = {.key = -1, .expected = mcuboot_expected_sig(&a)};
 
 	if (a.full) {
 		w.digest = a.digest;
@@ -583,8 +511,11 @@ int mcuboot_verify(const struct mcuboot_verify_args *args, struct dfu_mcuboot_in
 				  : w.sig_seen                        ? DFU_MCUBOOT_CHECK_NO_KEY
 								      : DFU_MCUBOOT_CHECK_NONE;
 		info->sig_alg = w.verdict_alg;
+		info->rule = mcuboot_sig_rule(info->signature);
 	}
-	if ((a.prof->build.features & DFU_MCUBOOT_P_HW_ROLLBACK) && !w.cnt_seen) {
+	/* after the hash and the signature, as bootutil */
+	if ((a.prof->build.features & DFU_MCUBOOT_P_HW_ROLLBACK) && !w.cnt_seen &&
+	    info->rule == DFU_MCUBOOT_RULE_NONE) {
 		info->rule = DFU_MCUBOOT_RULE_SEC_CNT;
 	}
 	return 0;
