@@ -165,8 +165,8 @@
  *             in the same call, and those already requested in their
  *             trailers) would be unmet or malformed (a protected DEPENDENCY
  *             TLV of another length than 12, or naming an image the board
- *             does not have; also in a one-image board, which MCUboot
- *             itself does not check). MCUboot would then install nothing.
+ *             does not have). MCUboot would then install nothing. A
+ *             one-image board checks none, as a one-image MCUboot.
  *             Nothing is written.
  *   -EBUSY    revert guard (above).
  *   -ENOTEMPTY schedule, swap-offset: the secondary's sector 0 holds an

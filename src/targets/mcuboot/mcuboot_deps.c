@@ -123,8 +123,10 @@ static int dep_entry(void *ctx, const struct mcuboot_verify_args *a, uint32_t of
 
 int mcuboot_deps_check(struct dfu_mcuboot *m, uint32_t install)
 {
-	if (install == 0) {
-		return 0; /* checked only when some image is upgraded */
+	if (install == 0 || pair_count(m) < 2) {
+		/* checked only when some image is upgraded, and only by a
+		 * multi-image MCUboot (BOOT_IMAGE_NUMBER > 1, sheet 2.10) */
+		return 0;
 	}
 	for (uint8_t i = 0; i < pair_count(m); i++) {
 		struct dfu_mcuboot_pair_profile prof;
