@@ -495,6 +495,25 @@ TEST(case23_move_with_an_empty_primary_installs_nothing)
 	mdev_destroy(&d);
 }
 
+TEST(case23_move_with_an_empty_primary_holds_a_refused_secondary_without_erasing_it)
+{
+	struct mdev d;
+	struct mdev_opts o = {.empty_primary = true};
+	struct dfu_mcuboot_pair_state st;
+
+	downloaded(&d, &o);
+	CHECK_OK(dfu_mcuboot_schedule(&d.mcuboot, PAIR, false));
+	/* the secondary's header breaks after the request: MCUboot never gets
+	 * to validate it (and erase it), the empty primary's header read fails
+	 * first */
+	mdev_secondary(&d, PAIR)[0] ^= 0x01;
+	CHECK_OK(dfu_mcuboot_state(&d.mcuboot, PAIR, &st));
+	CHECK_EQ(st.swap, DFU_MCUBOOT_SWAP_TEST);
+	CHECK_EQ(st.will_install, 0);
+	CHECK_EQ(st.hold, DFU_MCUBOOT_HOLD_PRIMARY);
+	mdev_destroy(&d);
+}
+
 TEST(case23_with_bootstrap_an_empty_primary_gets_the_image_without_a_request)
 {
 	static const struct dfu_mcuboot_profile boot = {.features = DFU_MCUBOOT_P_BOOTSTRAP};
@@ -714,6 +733,7 @@ TEST_MAIN(RUN(case01_test_and_permanent_requests_are_test_and_perm_and_install);
 	  RUN(issue12_decompression_outside_overwrite_only_is_an_invalid_profile);
 	  RUN(case21_non_bootable_image_verifies_and_is_never_requested);
 	  RUN(case23_move_with_an_empty_primary_installs_nothing);
+	  RUN(case23_move_with_an_empty_primary_holds_a_refused_secondary_without_erasing_it);
 	  RUN(case23_with_bootstrap_an_empty_primary_gets_the_image_without_a_request);
 	  RUN(case23_scratch_and_overwrite_install_over_an_empty_primary);
 	  RUN(case24_equal_version_with_a_lower_build_number_passes_downgrade_prevention);

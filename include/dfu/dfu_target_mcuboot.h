@@ -371,7 +371,11 @@ enum dfu_mcuboot_hold {
 	DFU_MCUBOOT_HOLD_SECONDARY,  /**< The secondary fails a check (MCUboot
 					  erases it). */
 	DFU_MCUBOOT_HOLD_PRIMARY,    /**< Swap-move / swap-offset without a
-					  primary header: nothing installed. */
+					  primary header (erased, or a garbage
+					  magic; bootstrap tolerates erased):
+					  MCUboot stops at reading the headers,
+					  nothing is installed or erased, the
+					  secondary is not even validated. */
 	DFU_MCUBOOT_HOLD_SECTOR0,    /**< Swap-offset: a header magic in the
 					  secondary's sector 0 (MCUboot erases
 					  the slot). */

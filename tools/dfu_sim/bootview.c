@@ -134,8 +134,6 @@ int dsim_pair_view(struct dsim_device *d, unsigned i, struct dsim_pair_view *v)
 	const struct dfu_mcuboot_pair_state *st = &v->st;
 	const bool bootstrap = (v->prof.features & DFU_MCUBOOT_P_BOOTSTRAP) != 0;
 	const bool over = pair->mode == DFU_MCUBOOT_OVERWRITE;
-	const bool needs_primary =
-		pair->mode == DFU_MCUBOOT_SWAP_MOVE || pair->mode == DFU_MCUBOOT_SWAP_OFFSET;
 	const bool request = st->swap == DFU_MCUBOOT_SWAP_TEST || st->swap == DFU_MCUBOOT_SWAP_PERM;
 
 	v->boot_fails = st->boot_fails != 0;
@@ -164,12 +162,11 @@ int dsim_pair_view(struct dsim_device *d, unsigned i, struct dsim_pair_view *v)
 		return 0;
 	}
 	/* A request the bootloader does not carry out: the library's hold
-	 * says why. MCUboot reads the primary's header before it validates
-	 * the secondary (0.1, 3.6): in swap-move / swap-offset a magic that is
-	 * not IMAGE_MAGIC (an erased one: unless bootstrap) stops it there,
-	 * whatever the secondary holds. */
-	if (st->hold == DFU_MCUBOOT_HOLD_PRIMARY ||
-	    (needs_primary && (pm == MAGIC_GARBAGE || (pm == MAGIC_ERASED && !bootstrap)))) {
+	 * says why. HOLD_PRIMARY: MCUboot reads the primary's header before it
+	 * validates the secondary (0.1, 3.6); in swap-move / swap-offset a
+	 * magic that is not IMAGE_MAGIC (an erased one: unless bootstrap)
+	 * stops it there, whatever the secondary holds. */
+	if (st->hold == DFU_MCUBOOT_HOLD_PRIMARY) {
 		v->action = DSIM_ACT_NO_HEADERS; /* 3.6: NONE, nothing erased */
 		v->check = pm == MAGIC_ERASED ? "empty_primary" : "primary_header";
 	} else if (st->hold == DFU_MCUBOOT_HOLD_DEPENDENCY) {

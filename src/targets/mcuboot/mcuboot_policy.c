@@ -341,6 +341,14 @@ static uint8_t installs(struct dfu_mcuboot *m, uint8_t img,
 				  (m->cfg.flags & DFU_MCUBOOT_ALLOW_UNVERIFIED) != 0) == 0;
 
 	*yes = false;
+	/* Swap-move / swap-offset read both headers first, the primary's with
+	 * its magic required (bootstrap tolerates an erased one): when that
+	 * fails MCUboot stops there, the secondary is neither validated nor
+	 * erased (sheet 0.1, 3.6). */
+	if (asked && swap_needs_primary && magic != PRI_MAGIC &&
+	    !(bootstrap && magic == PRI_ERASED)) {
+		return DFU_MCUBOOT_HOLD_PRIMARY;
+	}
 	if (ok && s->verified != DFU_MCUBOOT_CHECK_UNVERIFIABLE) {
 		struct dfu_mcuboot_info tmp = s->info;
 
@@ -359,7 +367,7 @@ static uint8_t installs(struct dfu_mcuboot *m, uint8_t img,
 	if (mcuboot_sector0_check(&m->cfg.board->pairs[img]) != 0) {
 		return DFU_MCUBOOT_HOLD_SECTOR0; /* swap-offset: refused, the slot erased */
 	}
-	if (!out->primary.present && swap_needs_primary) {
+	if (!out->primary.present && swap_needs_primary && !bootstrap) {
 		return DFU_MCUBOOT_HOLD_PRIMARY;
 	}
 	*yes = true;
