@@ -22,34 +22,15 @@ report_failure() {
 # shellcheck source=tests/cli/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-OUT=
-ERR=
-sim() {
-	OUT=$("$SIM" "$@" 2>"$T/stderr")
-	RC=$?
-	ERR=$(cat "$T/stderr")
-	if grep -qE 'Sanitizer|runtime error:' "$T/stderr"; then
-		ko "no sanitizer report: dfu-sim $*"
-	fi
-}
-rc_is() { [ "$RC" -eq "$1" ]; }
-has() { printf '%s\n' "$OUT" | grep -q -- "$1"; }
-err_has() { printf '%s\n' "$ERR" | grep -q -- "$1"; }
-js() {
-	printf '%s' "$OUT" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-v = eval(sys.argv[1])
-print(v if isinstance(v, str) else json.dumps(v))' "$1" 2>/dev/null
-}
-jis() { [ "$(js "$1")" = "$2" ]; }
+# shellcheck source=tests/cli/sim_lib.sh
+. "$HERE/sim_lib.sh"
 # the secondary (SEC=0x80000) and primary (PRI=0x10000) of nrf9160dk's app
 # pair, 0x70000 bytes each, in int.bin
 PRI=$((0x10000))
 SEC=$((0x80000))
 SLOT=$((0x70000))
 slot_bytes() { tail -c +$(($2 + 1)) "$1/int.bin" | head -c "$3"; }
-slot_erased() {
+erased_at() {
 	cmp -s <(slot_bytes "$1" "$2" "$SLOT") <(head -c "$SLOT" /dev/zero | tr '\0' '\377')
 }
 starts_with() { cmp -s -n "$(stat -c %s "$3")" "$3" <(slot_bytes "$1" "$2" "$SLOT"); }
@@ -171,7 +152,7 @@ check "status: request permanent, refused: check offset_sector0" \
 	eval 'jis "d[\"images\"][0][\"request\"]" permanent && jis "d[\"images\"][0][\"check\"]" offset_sector0'
 sim reset o1
 check "reset: 'wrong upload address', the whole secondary erased" \
-	eval 'has "wrong upload address" && slot_erased o1 $SEC'
+	eval 'has "wrong upload address" && erased_at o1 $SEC'
 
 echo "== validate-primary"
 sim init p1 --board nrf9160dk --key k.pem.pub --factory v1.bin
