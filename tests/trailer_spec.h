@@ -1,6 +1,6 @@
 /*
  * MCUboot trailer facts for the trailer tests, typed in from the spec
- * (/work/shared/spec/mcuboot.md sections 5.2, 5.4, 5.5) independently of the
+ * (the MCUboot format spec, mcuboot.md sections 5.2, 5.4, 5.5) independently of the
  * code under test: expected bytes are built from these tables, never from
  * dfu_mcuboot_layout().
  *

@@ -17,7 +17,7 @@
 #include "sim_flash.h"
 
 /*
- * Presets. Sources: /work/shared/spec/flash-timing.md sections 1, 2, 4 and 10.
+ * Presets. Sources: the flash timing spec (flash-timing.md) sections 1, 2, 4 and 10.
  */
 const struct sim_geometry sim_geo_nrf52840 = {
 	.name = "nrf52840",

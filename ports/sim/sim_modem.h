@@ -1,6 +1,6 @@
 /*
  * Simulated nRF91-style modem implementing struct dfu_modem_delta (delta
- * updates, dfu_modem.h), after /work/shared/spec/modem.md §1, §2, §4, §11.
+ * updates, dfu_modem.h), after the modem spec (modem.md) §1, §2, §4, §11.
  * Test code: the scratch area is malloc'ed.
  *
  * States: NORMAL (delta calls work), OFF (after sim_modem_reboot(), a power
