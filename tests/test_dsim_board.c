@@ -275,7 +275,7 @@ static const struct {
 	{HEAD PAIR "modem uuid=" UUID " area=3M\n", 5, "modem area 0x300000 outside"},
 	{HEAD PAIR "modem uuid=" UUID "\nmodem uuid=" UUID "\n", 6, "duplicate modem line"},
 	{HEAD PAIR "modem uuid=" UUID " a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9 j=10 k=11 l=12 m=13 "
-				      "n=14 o=15 p=16 q=17 r=18 s=19 t=20 u=21 v=22 w=23\n",
+		   "n=14 o=15 p=16 q=17 r=18 s=19 t=20 u=21 v=22 w=23\n",
 	 5, "too many fields"},
 	{HEAD PAIR "board\x01x\n", 5, "unexpected character 0x01"},
 	{HEAD "\n\n", 5, "no pair line"},
